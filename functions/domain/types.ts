@@ -1,0 +1,137 @@
+/**
+ * Plain data types shared by the domain. Nothing here knows about AWS, the clock or the environment.
+ * Dates are ISO-8601 strings in UTC (`2026-11-25T10:00:00.000Z`) unless named `...Day` (an ISO day, `2026-11-27`).
+ */
+
+export interface Address {
+  /** Lower-cased, validated addr-spec. */
+  readonly email: string;
+  readonly name?: string;
+}
+
+export interface AttachmentInfo {
+  readonly filename?: string;
+  readonly contentType: string;
+  readonly size: number;
+}
+
+/** A parsed mail, reduced to what Nurture reads. Built by `parseMail`. */
+export interface ParsedMail {
+  /** Message-ID header as written (with angle brackets), or null when missing/invalid. */
+  readonly messageId: string | null;
+  /** Date header, or null when missing/unparseable. */
+  readonly date: string | null;
+  readonly from: Address | null;
+  readonly sender: Address | null;
+  readonly to: readonly Address[];
+  readonly cc: readonly Address[];
+  readonly replyTo: readonly Address[];
+  readonly subject: string;
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+  readonly text: string;
+  readonly html: string | null;
+  readonly attachments: readonly AttachmentInfo[];
+  /** List-Id / List-Unsubscribe / Precedence: bulk|list|junk / Auto-Submitted present. */
+  readonly bulk: { readonly isBulk: boolean; readonly why: string | null };
+  /** Problems noticed while parsing that did not stop it (bad charset, invalid addresses dropped...). */
+  readonly warnings: readonly string[];
+  /** Size of the raw message in bytes. */
+  readonly size: number;
+}
+
+export type CaptureKind = 'outgoing' | 'note' | 'reply' | 'ignored' | 'rejected';
+
+export type PromiseAction = 'send' | 'introduce' | 'reply' | 'meet' | 'review' | 'do';
+export type PromiseState = 'open' | 'likely-done' | 'done' | 'snoozed' | 'dropped';
+
+/** A commitment found in the user's own words. */
+export interface FoundPromise {
+  readonly text: string;
+  readonly action: PromiseAction;
+  /** Whom it is owed to: e-mail addresses (recipients, or the person named when resolvable). */
+  readonly to: readonly string[];
+  /** For `introduce`: the people to be introduced, names or addresses as found. */
+  readonly introduce?: readonly string[];
+  /** The due phrase as written ("by Friday"), or null when none. */
+  readonly dueText: string | null;
+  /** ISO day in the user's time zone. */
+  readonly due: string;
+}
+
+export interface User {
+  readonly userId: string;
+  readonly email: string;
+  readonly aliases: readonly string[];
+  readonly name?: string;
+  /** IANA time zone, e.g. Europe/Berlin. */
+  readonly tz: string;
+  /** Check-ins per digest, 1–10. */
+  readonly checkins: number;
+  /** ISO weekday 1 (Mon) – 7 (Sun) and local hour of the digest. */
+  readonly digestDay: number;
+  readonly digestHour: number;
+  readonly paused: boolean;
+  readonly confirmations: boolean;
+  /** When the user's address bounced (set by SES feedback); digests pause. */
+  readonly bouncing?: string;
+  readonly createdAt: string;
+}
+
+export interface Contact {
+  readonly email: string;
+  readonly name?: string;
+  /** Organisation from the domain; absent for free-mail domains. */
+  readonly org?: string;
+  readonly firstContacted: string;
+  readonly lastContacted: string;
+  /** Number of captured mails to this contact. */
+  readonly count: number;
+  /** Most recent interaction dates (ISO), newest first, capped. Used to learn the usual rhythm. */
+  readonly recentDates: readonly string[];
+  /** Subject of the last mail to them. */
+  readonly lastSubject?: string;
+  /** Mails in threads where they had written first (In-Reply-To present): a two-way signal. */
+  readonly replies: number;
+  /** When the user noted meeting them (note to the capture address), ISO. */
+  readonly metAt?: string;
+  /** Latest notes that name them, newest first, capped. */
+  readonly notes: readonly { readonly date: string; readonly text: string }[];
+  /** Digest bookkeeping: when last suggested for a check-in, how often ignored, skip-until. */
+  readonly lastSuggested?: string;
+  readonly ignoredSuggestions?: number;
+  readonly skipUntil?: string;
+  /** Message keys recently applied: makes applying the same mail twice a no-op. */
+  readonly seen: readonly string[];
+}
+
+/** What one captured mail contributes. */
+export interface Interaction {
+  /** Stable key of the message (see `messageKey`). */
+  readonly key: string;
+  readonly kind: 'outgoing' | 'note';
+  readonly messageId: string | null;
+  readonly date: string;
+  readonly subject: string;
+  readonly recipients: readonly Address[];
+  readonly threadId: string;
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+  /** For notes only: the text the user wrote to Nurture. */
+  readonly noteText?: string;
+  /** True when recipients exceeded the cap and were not made contacts. */
+  readonly recipientsCapped?: boolean;
+  readonly hasAttachments: boolean;
+}
+
+export interface StoredPromise extends FoundPromise {
+  readonly id: string;
+  readonly messageId: string | null;
+  readonly messageKey: string;
+  readonly createdAt: string;
+  readonly state: PromiseState;
+  readonly snoozedUntil?: string;
+  /** Evidence of likely delivery. */
+  readonly evidence?: { readonly messageKey: string; readonly date: string; readonly why: string };
+  readonly closedAt?: string;
+}
