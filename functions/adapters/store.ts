@@ -1,0 +1,545 @@
+/**
+ * The DynamoDB adapter: every read and write Nurture makes, typed, one table (see table-schema.ts).
+ * Works unchanged against AWS and the embedded local implementation.
+ */
+import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type BatchGetCommandOutput,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Contact, Interaction, StoredPromise, User } from '#domain/types';
+import { DATE_INDEX, DUE_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from './table-schema.ts';
+
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
+export class AddressTakenError extends Error {
+  override name = 'AddressTakenError';
+}
+
+export interface VersionedContact {
+  readonly contact: Contact;
+  readonly version: number;
+}
+
+/** What a digest looked like when sent; reply numbers refer to these items. */
+export interface StoredDigest {
+  readonly weekOf: string;
+  readonly digestId: string;
+  readonly status: 'sending' | 'sent' | 'empty';
+  readonly messageId?: string;
+  readonly sentAt?: string;
+  readonly items: readonly { n: number; section: string; contacts: string[]; promiseId: string | null; text: string }[];
+}
+
+export interface ImportCheckpoint {
+  readonly done: number;
+  readonly offset: number;
+  readonly updatedAt: string;
+}
+
+const userPk = (userId: string): string => `USER#${userId}`;
+const BATCH_GET_MAX = 100;
+const BATCH_WRITE_MAX = 25;
+
+/** Request counter, for benchmarks and for proving that a path makes no Scan. */
+export interface StoreMetrics {
+  requests: number;
+  consumedCapacity: number;
+  byOperation: Record<string, number>;
+}
+
+export class Store {
+  readonly metrics: StoreMetrics = { requests: 0, consumedCapacity: 0, byOperation: {} };
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  // ---- users -------------------------------------------------------------------------------
+
+  /** Registers a user and claims their addresses; fails if another user owns one of them. */
+  async createUser(user: User): Promise<void> {
+    for (const email of [user.email, ...user.aliases]) {
+      try {
+        await this.send('PutItem', () =>
+          this.db.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { pk: `ADDR#${email}`, sk: 'ADDR', userId: user.userId },
+              ConditionExpression: 'attribute_not_exists(pk) OR userId = :u',
+              ExpressionAttributeValues: { ':u': user.userId },
+            }),
+          ),
+        );
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) throw new AddressTakenError(`${email} belongs to another user`);
+        throw err;
+      }
+    }
+    await this.putUser(user);
+  }
+
+  async putUser(user: User, nextDigestSlot?: string): Promise<void> {
+    await this.send('PutItem', () =>
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: userPk(user.userId),
+            sk: 'PROFILE',
+            ...user,
+            ...(nextDigestSlot && !user.paused ? { [DUE_INDEX.partitionKey]: `DUE#${nextDigestSlot}`, [DUE_INDEX.sortKey]: user.userId } : {}),
+          },
+        }),
+      ),
+    );
+  }
+
+  async getUser(userId: string): Promise<User | null> {
+    const res = await this.send('GetItem', () => this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: userPk(userId), sk: 'PROFILE' } })));
+    return res.Item ? toUser(res.Item) : null;
+  }
+
+  async findUserByAddress(email: string): Promise<User | null> {
+    const res = await this.send('GetItem', () =>
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `ADDR#${email.toLowerCase()}`, sk: 'ADDR' } })),
+    );
+    const userId = res.Item?.userId as string | undefined;
+    return userId ? this.getUser(userId) : null;
+  }
+
+  /** Patches settings; `nextDigestSlot` (UTC hour, or null to unschedule) moves the user in the due index. */
+  async updateUser(userId: string, patch: Partial<Omit<User, 'userId' | 'email'>>, nextDigestSlot?: string | null): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const removes: string[] = [];
+    Object.entries(patch).forEach(([k, v], i) => {
+      names[`#f${i}`] = k;
+      if (v === undefined) removes.push(`#f${i}`);
+      else {
+        values[`:v${i}`] = v;
+        sets.push(`#f${i} = :v${i}`);
+      }
+    });
+    if (nextDigestSlot) {
+      names['#gp'] = DUE_INDEX.partitionKey;
+      names['#gs'] = DUE_INDEX.sortKey;
+      values[':gp'] = `DUE#${nextDigestSlot}`;
+      values[':gs'] = userId;
+      sets.push('#gp = :gp', '#gs = :gs');
+    } else if (nextDigestSlot === null) {
+      names['#gp'] = DUE_INDEX.partitionKey;
+      removes.push('#gp');
+    }
+    if (!sets.length && !removes.length) return;
+    await this.send('UpdateItem', () =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: userPk(userId), sk: 'PROFILE' },
+          UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].join(' '),
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+        }),
+      ),
+    );
+  }
+
+  /** Users whose digest is due in this UTC hour slot: a Query on the sparse due index, never a Scan. */
+  async usersDueAt(slot: string): Promise<string[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: DUE_INDEX.name,
+      KeyConditionExpression: '#p = :p',
+      ExpressionAttributeValues: { ':p': `DUE#${slot}` },
+      ProjectionExpression: '#s',
+      ExpressionAttributeNames: { '#p': DUE_INDEX.partitionKey, '#s': DUE_INDEX.sortKey },
+    });
+    return items.map((i) => i[DUE_INDEX.sortKey] as string);
+  }
+
+  // ---- interactions ------------------------------------------------------------------------
+
+  /** Which of these message keys are already recorded for the user. */
+  async existingInteractions(userId: string, keys: readonly string[]): Promise<Set<string>> {
+    const found = await this.batchGet(
+      keys.map((k) => ({ pk: userPk(userId), sk: `MSG#${k}` })),
+      'sk',
+    );
+    return new Set(found.map((i) => (i.sk as string).slice(4)));
+  }
+
+  async putInteractions(userId: string, interactions: readonly Interaction[]): Promise<void> {
+    await this.batchWrite(
+      interactions.map((i) => ({ pk: userPk(userId), sk: `MSG#${i.key}`, [DATE_INDEX.sortKey]: `${i.date}#${i.key}`, ...i })),
+    );
+  }
+
+  /** Mails and notes captured between two instants: a COUNT on the date index. */
+  async countInteractions(userId: string, fromIso: string, toIso: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.send('Query', () =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: DATE_INDEX.name,
+            KeyConditionExpression: 'pk = :p AND #d BETWEEN :a AND :b',
+            ExpressionAttributeNames: { '#d': DATE_INDEX.sortKey },
+            ExpressionAttributeValues: { ':p': userPk(userId), ':a': fromIso, ':b': `${toIso}\uffff` },
+            Select: 'COUNT',
+            ExclusiveStartKey: start,
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        ),
+      );
+      count += res.Count ?? 0;
+      this.addCapacity(res.ConsumedCapacity);
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  async getInteraction(userId: string, key: string): Promise<Interaction | null> {
+    const res = await this.send('GetItem', () =>
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: userPk(userId), sk: `MSG#${key}` } })),
+    );
+    return res.Item ? (strip(res.Item) as unknown as Interaction) : null;
+  }
+
+  // ---- contacts ----------------------------------------------------------------------------
+
+  async getContacts(userId: string, emails: readonly string[]): Promise<Map<string, VersionedContact>> {
+    const items = await this.batchGet(emails.map((e) => ({ pk: userPk(userId), sk: `CONTACT#${e}` })));
+    return new Map(items.map((i) => [i.email as string, { contact: toContact(i), version: i.v as number }]));
+  }
+
+  /** Optimistic write: fails with ConflictError if someone else changed the contact since it was read. */
+  async saveContact(userId: string, contact: Contact, previousVersion: number | undefined): Promise<void> {
+    try {
+      await this.send('PutItem', () =>
+        this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: userPk(userId), sk: `CONTACT#${contact.email}`, ...contact, v: (previousVersion ?? 0) + 1 },
+            ConditionExpression: previousVersion === undefined ? 'attribute_not_exists(pk)' : 'v = :v',
+            ...(previousVersion === undefined ? {} : { ExpressionAttributeValues: { ':v': previousVersion } }),
+          }),
+        ),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new ConflictError(`contact ${contact.email} changed concurrently`, { cause: err });
+      throw err;
+    }
+  }
+
+  /** Every contact of a user (paged Query; the `seen` bookkeeping is not read). */
+  async listContacts(userId: string): Promise<Contact[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': userPk(userId), ':s': 'CONTACT#' },
+    });
+    return items.map(toContact);
+  }
+
+  async updateContact(userId: string, email: string, patch: Partial<Pick<Contact, 'lastSuggested' | 'ignoredSuggestions' | 'skipUntil'>>): Promise<void> {
+    const entries = Object.entries(patch);
+    if (!entries.length) return;
+    await this.send('UpdateItem', () =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: userPk(userId), sk: `CONTACT#${email}` },
+          UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}, v = v + :one`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
+          ExpressionAttributeValues: { ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])), ':one': 1 },
+        }),
+      ),
+    );
+  }
+
+  // ---- promises ----------------------------------------------------------------------------
+
+  /** Stores new promises; one already stored (same id) is left as it is, so re-capture is harmless. */
+  async addPromises(userId: string, promises: readonly StoredPromise[]): Promise<number> {
+    let added = 0;
+    for (const p of promises) {
+      try {
+        await this.send('PutItem', () =>
+          this.db.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { pk: userPk(userId), sk: `PROMISE#${p.id}`, ...p },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          ),
+        );
+        added++;
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+    }
+    return added;
+  }
+
+  async listPromises(userId: string): Promise<StoredPromise[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': userPk(userId), ':s': 'PROMISE#' },
+    });
+    return items.map((i) => strip(i) as unknown as StoredPromise);
+  }
+
+  async updatePromise(userId: string, id: string, patch: Partial<Omit<StoredPromise, 'id'>>): Promise<void> {
+    const entries = Object.entries(patch);
+    const sets = entries.filter(([, v]) => v !== undefined);
+    const removes = entries.filter(([, v]) => v === undefined);
+    const names = Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k]));
+    const idx = (k: string): number => entries.findIndex(([n]) => n === k);
+    await this.send('UpdateItem', () =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: userPk(userId), sk: `PROMISE#${id}` },
+          UpdateExpression: [
+            sets.length ? `SET ${sets.map(([k]) => `#f${idx(k)} = :v${idx(k)}`).join(', ')}` : '',
+            removes.length ? `REMOVE ${removes.map(([k]) => `#f${idx(k)}`).join(', ')}` : '',
+          ].join(' '),
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ...(sets.length ? { ExpressionAttributeValues: Object.fromEntries(sets.map(([k, v]) => [`:v${idx(k)}`, v])) } : {}),
+        }),
+      ),
+    );
+  }
+
+  async getDistrust(userId: string): Promise<string[]> {
+    const res = await this.send('GetItem', () => this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: userPk(userId), sk: 'DISTRUST' } })));
+    return (res.Item?.wordings as string[] | undefined) ?? [];
+  }
+
+  async addDistrust(userId: string, wording: string): Promise<void> {
+    const current = await this.getDistrust(userId);
+    if (current.includes(wording)) return;
+    await this.send('PutItem', () =>
+      this.db.send(
+        new PutCommand({ TableName: this.tableName, Item: { pk: userPk(userId), sk: 'DISTRUST', wordings: [wording, ...current].slice(0, 200) } }),
+      ),
+    );
+  }
+
+  // ---- digests -----------------------------------------------------------------------------
+
+  /** Claims the user's digest for a week; false when it was already claimed (the job ran twice). */
+  async claimDigest(userId: string, digest: StoredDigest): Promise<boolean> {
+    try {
+      await this.send('PutItem', () =>
+        this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: userPk(userId), sk: `DIGEST#${digest.weekOf}`, ...digest },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async getDigest(userId: string, weekOf: string): Promise<StoredDigest | null> {
+    const res = await this.send('GetItem', () =>
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: userPk(userId), sk: `DIGEST#${weekOf}` } })),
+    );
+    return res.Item ? (strip(res.Item) as unknown as StoredDigest) : null;
+  }
+
+  async markDigest(userId: string, weekOf: string, patch: { status: StoredDigest['status']; messageId?: string; sentAt?: string }): Promise<void> {
+    await this.send('UpdateItem', () =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: userPk(userId), sk: `DIGEST#${weekOf}` },
+          UpdateExpression: 'SET #s = :s, messageId = :m, sentAt = :t',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': patch.status, ':m': patch.messageId ?? null, ':t': patch.sentAt ?? null },
+        }),
+      ),
+    );
+  }
+
+  /** Drops a claim whose send failed, so a retry can send. */
+  async releaseDigest(userId: string, weekOf: string): Promise<void> {
+    await this.send('DeleteItem', () =>
+      this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: userPk(userId), sk: `DIGEST#${weekOf}` },
+          ConditionExpression: '#s = :sending',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
+        }),
+      ),
+    );
+  }
+
+  // ---- import checkpoints ------------------------------------------------------------------
+
+  async getCheckpoint(fileId: string): Promise<ImportCheckpoint | null> {
+    const res = await this.send('GetItem', () => this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: `IMPORT#${fileId}`, sk: 'PROGRESS' } })));
+    return res.Item ? (strip(res.Item) as unknown as ImportCheckpoint) : null;
+  }
+
+  async putCheckpoint(fileId: string, cp: ImportCheckpoint): Promise<void> {
+    const ttl = Math.floor(Date.parse(cp.updatedAt) / 1000) + 30 * 86_400;
+    await this.send('PutItem', () =>
+      this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: `IMPORT#${fileId}`, sk: 'PROGRESS', ...cp, [TTL_ATTRIBUTE]: ttl } })),
+    );
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------
+
+  private async send<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    this.metrics.requests++;
+    this.metrics.byOperation[operation] = (this.metrics.byOperation[operation] ?? 0) + 1;
+    return call();
+  }
+
+  private addCapacity(c: { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined): void {
+    for (const x of Array.isArray(c) ? c : c ? [c] : []) this.metrics.consumedCapacity += x.CapacityUnits ?? 0;
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.send('Query', () =>
+        this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: start, ReturnConsumedCapacity: 'TOTAL' })),
+      );
+      this.addCapacity(res.ConsumedCapacity);
+      out.push(...(res.Items ?? []));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  private async batchGet(keys: readonly Record<string, string>[], projection?: string): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+    for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
+      let pending: Record<string, unknown>[] | undefined = unique.slice(i, i + BATCH_GET_MAX);
+      for (let attempt = 0; pending?.length; attempt++) {
+        const req: { Keys: Record<string, unknown>[]; ProjectionExpression?: string } = { Keys: pending, ...(projection ? { ProjectionExpression: projection } : {}) };
+        const res: BatchGetCommandOutput = await this.send('BatchGetItem', () =>
+          this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: req }, ReturnConsumedCapacity: 'TOTAL' })),
+        );
+        this.addCapacity(res.ConsumedCapacity);
+        out.push(...(res.Responses?.[this.tableName] ?? []));
+        pending = res.UnprocessedKeys?.[this.tableName]?.Keys;
+        if (pending?.length) await backoff(attempt);
+      }
+    }
+    return out;
+  }
+
+  private async batchWrite(items: readonly Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < items.length; i += BATCH_WRITE_MAX) {
+      let pending = items.slice(i, i + BATCH_WRITE_MAX).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length; attempt++) {
+        const res = await this.send('BatchWriteItem', () =>
+          this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending }, ReturnConsumedCapacity: 'TOTAL' })),
+        );
+        this.addCapacity(res.ConsumedCapacity);
+        pending = (res.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+        if (pending.length) await backoff(attempt);
+      }
+    }
+  }
+}
+
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(2_000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+const BOOKKEEPING = new Set(['pk', 'sk', 'v', DUE_INDEX.partitionKey, DUE_INDEX.sortKey, DATE_INDEX.sortKey, TTL_ATTRIBUTE]);
+
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !BOOKKEEPING.has(k)));
+}
+
+function toUser(item: Record<string, unknown>): User {
+  return strip(item) as unknown as User;
+}
+
+function toContact(item: Record<string, unknown>): Contact {
+  const c = strip(item) as unknown as Contact;
+  return { ...c, seen: c.seen ?? [], notes: c.notes ?? [], recentDates: c.recentDates ?? [] };
+}
+
+/** Creates the table with its indexes if it does not exist (local runtime and tests; CDK owns it on AWS). */
+export async function ensureTable(db: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  try {
+    await db.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (err) {
+    if (!(err instanceof ResourceNotFoundException)) throw err;
+  }
+  const S = 'S' as const;
+  await db.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: TABLE_KEYS.partitionKey, AttributeType: S },
+        { AttributeName: TABLE_KEYS.sortKey, AttributeType: S },
+        { AttributeName: DUE_INDEX.partitionKey, AttributeType: S },
+        { AttributeName: DUE_INDEX.sortKey, AttributeType: S },
+        { AttributeName: DATE_INDEX.sortKey, AttributeType: S },
+      ],
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: DUE_INDEX.name,
+          KeySchema: [
+            { AttributeName: DUE_INDEX.partitionKey, KeyType: 'HASH' },
+            { AttributeName: DUE_INDEX.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+      LocalSecondaryIndexes: [
+        {
+          IndexName: DATE_INDEX.name,
+          KeySchema: [
+            { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+            { AttributeName: DATE_INDEX.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+    }),
+  );
+}

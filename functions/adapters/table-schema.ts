@@ -1,0 +1,18 @@
+/**
+ * The one DynamoDB table's shape, shared by the CDK stack and the local store so they never drift.
+ *
+ * pk                 sk                 what
+ * USER#<userId>      PROFILE            user settings; gsi1 = DUE#<utc hour> while a digest is scheduled
+ * ADDR#<email>       ADDR               which user owns an address
+ * USER#<userId>      CONTACT#<email>    contact summary (stats, recent dates, notes)
+ * USER#<userId>      MSG#<key>          interaction (one per captured mail or note); lsi1 = date
+ * USER#<userId>      PROMISE#<id>       promise
+ * USER#<userId>      DIGEST#<weekOf>    digest sent that week, with its numbered items
+ * USER#<userId>      DISTRUST           wordings the user marked "not a promise"
+ * IMPORT#<fileId>    PROGRESS           resumable `nurture ingest` checkpoint
+ */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+export const DUE_INDEX = { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' } as const;
+export const DATE_INDEX = { name: 'lsi1', sortKey: 'lsi1sk' } as const;
+/** Epoch seconds; expired items (import checkpoints, reply replay markers) are removed by TTL on AWS. */
+export const TTL_ATTRIBUTE = 'expiresAt';

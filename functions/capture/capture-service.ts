@@ -1,0 +1,290 @@
+/**
+ * Capture: raw mail in, contacts / interactions / promises recorded, one outcome per mail out.
+ * The same code runs behind the local SMTP server, the SES Lambda and `nurture ingest`. It works on
+ * batches so an import of thousands of mails makes few requests; a single delivery is a batch of one.
+ *
+ * Writes are ordered for idempotency without transactions: contacts first (each remembers the message
+ * keys it applied), then promises (conditional on id), then the interaction, whose presence marks the
+ * mail as done. A crash in between is repaired by the retry; a duplicate delivery changes nothing.
+ */
+import { classifyMail, type CaptureConfig, type Envelope } from '#domain/classify';
+import { applyTouch, type ContactTouch } from '#domain/contacts';
+import { messageKey, threadId } from '#domain/message-key';
+import { findPeopleInNote } from '#domain/notes';
+import { MailParseError, parseMail } from '#domain/parse-mail';
+import type { Address, CaptureKind, Contact, FoundPromise, Interaction, ParsedMail, StoredPromise, User } from '#domain/types';
+import { ConflictError, type Store } from '#adapters/store';
+import type { Logger } from '#commons/logger';
+import { createHash } from 'node:crypto';
+import { understand } from './understand.ts';
+
+export interface CaptureInput {
+  readonly raw: Uint8Array;
+  readonly envelope: Envelope;
+  /** A name for logs and output: file path, SES message id, SMTP queue id. */
+  readonly source: string;
+}
+
+/** The contract of `explain --json` / `ingest --json` (see DESIGN.md), plus bookkeeping. */
+export interface CaptureOutcome {
+  file: string;
+  messageId: string | null;
+  kind: CaptureKind;
+  reason: string | null;
+  detail?: string;
+  from: string | null;
+  date: string | null;
+  subject?: string;
+  contacts: Address[];
+  ownText: string;
+  promises: FoundPromise[];
+  warnings: string[];
+  userId?: string;
+  /** Set on `reply` outcomes: the address the reply was sent to. */
+  replyAddress?: string;
+}
+
+export interface CaptureDeps {
+  readonly store: Store;
+  readonly config: CaptureConfig;
+  readonly log: Logger;
+  readonly now: () => Date;
+  /** Reply commands (issue 5) are handed here; without it a reply is recorded as such and not acted on. */
+  readonly onReply?: (mail: ParsedMail, input: CaptureInput, outcome: CaptureOutcome) => Promise<CaptureOutcome>;
+}
+
+const CONTACT_WRITE_RETRIES = 5;
+
+interface Analysed {
+  input: CaptureInput;
+  outcome: CaptureOutcome;
+  mail?: ParsedMail;
+  user?: User;
+  interaction?: Interaction;
+  touches: ContactTouch[];
+  promises: StoredPromise[];
+}
+
+/** What capture would record for one mail, written nowhere; the mail counts as outgoing mail of its From. */
+export async function explainMail(raw: Uint8Array, file: string, config: CaptureConfig, tz = 'UTC', now = new Date()): Promise<CaptureOutcome> {
+  const envelope: Envelope = { recipients: [], auth: { verdict: 'trusted' } };
+  const input = { raw, envelope, source: file };
+  const parsed = await parseSafely(input);
+  if ('outcome' in parsed) return parsed.outcome;
+  const user = parsed.mail.from ? syntheticUser(parsed.mail.from.email, tz) : null;
+  return analyse(input, parsed.mail, user, config, now, []).outcome;
+}
+
+/** Captures mails for real. Outcomes come back in input order; nothing here throws for a bad mail. */
+export async function captureBatch(deps: CaptureDeps, inputs: readonly CaptureInput[]): Promise<CaptureOutcome[]> {
+  const now = deps.now();
+  const users = new Map<string, Promise<User | null>>();
+  const findUser = (email: string): Promise<User | null> => {
+    if (!users.has(email)) users.set(email, deps.store.findUserByAddress(email));
+    return users.get(email)!;
+  };
+  const distrust = new Map<string, Promise<string[]>>();
+  const distrustOf = (userId: string): Promise<string[]> => {
+    if (!distrust.has(userId)) distrust.set(userId, deps.store.getDistrust(userId));
+    return distrust.get(userId)!;
+  };
+
+  const analysed: Analysed[] = [];
+  for (const input of inputs) {
+    const parsed = await parseSafely(input);
+    if ('outcome' in parsed) {
+      analysed.push({ input, outcome: parsed.outcome, touches: [], promises: [] });
+      continue;
+    }
+    const user = parsed.mail.from ? await findUser(parsed.mail.from.email) : null;
+    const wordings = user ? await distrustOf(user.userId) : [];
+    let a = analyse(input, parsed.mail, user, deps.config, now, wordings);
+    if (a.outcome.kind === 'reply' && deps.onReply) a = { ...a, outcome: await deps.onReply(parsed.mail, input, a.outcome) };
+    analysed.push(a);
+  }
+
+  // Group the mails to record by user; skip those already recorded (duplicates and re-imports).
+  const byUser = new Map<string, Analysed[]>();
+  for (const a of analysed) {
+    if (!a.user || !a.interaction) continue;
+    byUser.set(a.user.userId, [...(byUser.get(a.user.userId) ?? []), a]);
+  }
+  for (const [userId, list] of byUser) {
+    const existing = await deps.store.existingInteractions(userId, list.map((a) => a.interaction!.key));
+    const seenInBatch = new Set<string>();
+    const fresh = list.filter((a) => {
+      const key = a.interaction!.key;
+      if (existing.has(key) || seenInBatch.has(key)) {
+        a.outcome = { ...a.outcome, kind: 'ignored', reason: 'duplicate', detail: 'already captured' };
+        return false;
+      }
+      seenInBatch.add(key);
+      return true;
+    });
+    await applyContacts(deps.store, userId, fresh.flatMap((a) => a.touches));
+    await deps.store.addPromises(userId, fresh.flatMap((a) => a.promises));
+    await deps.store.putInteractions(userId, fresh.map((a) => a.interaction!));
+  }
+
+  for (const a of analysed) logOutcome(deps.log, a.outcome);
+  return analysed.map((a) => a.outcome);
+}
+
+async function parseSafely(input: CaptureInput): Promise<{ mail: ParsedMail } | { outcome: CaptureOutcome }> {
+  try {
+    return { mail: await parseMail(input.raw) };
+  } catch (err) {
+    if (!(err instanceof MailParseError)) throw err;
+    return { outcome: { ...emptyOutcome(input.source), kind: 'rejected', reason: 'unparseable', detail: err.message } };
+  }
+}
+
+function analyse(input: CaptureInput, mail: ParsedMail, user: User | null, config: CaptureConfig, now: Date, distrust: readonly string[]): Analysed {
+  const warnings = [...mail.warnings];
+  const date = mail.date ?? now.toISOString();
+  if (!mail.date) warnings.push('no usable Date: the time of receipt is used');
+  const base: CaptureOutcome = {
+    ...emptyOutcome(input.source),
+    messageId: mail.messageId,
+    from: mail.from?.email ?? null,
+    date,
+    subject: mail.subject,
+    warnings,
+  };
+  const cls = classifyMail(mail, input.envelope, user, config);
+  if (cls.kind === 'rejected' || cls.kind === 'ignored') {
+    return { input, mail, outcome: { ...base, kind: cls.kind, reason: cls.reason, detail: cls.detail }, touches: [], promises: [] };
+  }
+  if (cls.kind === 'reply') {
+    return { input, mail, user: user ?? undefined, outcome: { ...base, kind: 'reply', replyAddress: cls.replyAddress, userId: user?.userId }, touches: [], promises: [] };
+  }
+  const u = user!;
+  const isNote = cls.kind === 'note';
+  const key = messageKey(mail);
+  const understood = understand(mail, { date, tz: u.tz, recipients: cls.contacts, isNote, distrust });
+  const exclude = new Set([u.email, ...u.aliases, config.captureAddress.toLowerCase()]);
+  const contacts = isNote ? findPeopleInNote(understood.ownText, exclude) : cls.contacts;
+  const noteText = isNote ? understood.ownText.slice(0, 2_000) : undefined;
+  const touches: ContactTouch[] = contacts.map((address) => ({
+    address,
+    messageKey: key,
+    date,
+    kind: cls.kind,
+    subject: mail.subject,
+    isReply: Boolean(mail.inReplyTo),
+    noteText,
+  }));
+  if (cls.recipientsCapped) warnings.push(`${cls.recipients.length}+ recipients: recorded without making them contacts`);
+  const interaction: Interaction = {
+    key,
+    kind: cls.kind,
+    messageId: mail.messageId,
+    date,
+    subject: mail.subject,
+    recipients: isNote ? contacts : cls.recipients,
+    threadId: threadId(mail, key),
+    inReplyTo: mail.inReplyTo,
+    references: mail.references.slice(-10),
+    hasAttachments: mail.attachments.length > 0,
+    ...(noteText ? { noteText } : {}),
+    ...(cls.recipientsCapped ? { recipientsCapped: true } : {}),
+  };
+  const promises: StoredPromise[] = understood.promises.map((p, i) => ({
+    ...p,
+    id: promiseId(key, i, p.text),
+    messageId: mail.messageId,
+    messageKey: key,
+    createdAt: date,
+    state: 'open',
+  }));
+  return {
+    input,
+    mail,
+    user: u,
+    interaction,
+    touches,
+    promises,
+    outcome: {
+      ...base,
+      kind: cls.kind,
+      reason: cls.recipientsCapped ? 'too-many-recipients' : null,
+      contacts,
+      ownText: understood.ownText,
+      promises: understood.promises,
+      userId: u.userId,
+    },
+  };
+}
+
+/** Applies contact touches with optimistic concurrency: read, merge (pure), conditional write, retry on conflict. */
+async function applyContacts(store: Store, userId: string, touches: readonly ContactTouch[]): Promise<void> {
+  let pending = groupBy(touches, (t) => t.address.email);
+  for (let attempt = 0; pending.size > 0; attempt++) {
+    if (attempt >= CONTACT_WRITE_RETRIES) throw new ConflictError(`contacts still conflicting after ${attempt} attempts: ${[...pending.keys()].slice(0, 5).join(', ')}`);
+    const current = await store.getContacts(userId, [...pending.keys()]);
+    const conflicts = new Map<string, ContactTouch[]>();
+    await inParallel([...pending], 8, async ([email, list]) => {
+      const before = current.get(email);
+      let contact: Contact | undefined = before?.contact;
+      let changed = false;
+      for (const t of list) {
+        const next = applyTouch(contact, t);
+        if (next) {
+          contact = next;
+          changed = true;
+        }
+      }
+      if (!changed || !contact) return;
+      try {
+        await store.saveContact(userId, contact, before?.version);
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        conflicts.set(email, list);
+      }
+    });
+    pending = conflicts;
+  }
+}
+
+async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const i of items) m.set(key(i), [...(m.get(key(i)) ?? []), i]);
+  return m;
+}
+
+function promiseId(key: string, index: number, text: string): string {
+  return createHash('sha256').update(`${key}\n${index}\n${text}`).digest('base64url').slice(0, 16);
+}
+
+function emptyOutcome(file: string): CaptureOutcome {
+  return { file, messageId: null, kind: 'ignored', reason: null, from: null, date: null, contacts: [], ownText: '', promises: [], warnings: [] };
+}
+
+function syntheticUser(email: string, tz: string): User {
+  return {
+    userId: 'explain',
+    email,
+    aliases: [],
+    tz,
+    checkins: 3,
+    digestDay: 1,
+    digestHour: 8,
+    paused: false,
+    confirmations: true,
+    createdAt: new Date(0).toISOString(),
+  };
+}
+
+function logOutcome(log: Logger, o: CaptureOutcome): void {
+  const fields = { file: o.file, messageId: o.messageId, kind: o.kind, reason: o.reason, detail: o.detail, from: o.from, contacts: o.contacts.length, promises: o.promises.length, warnings: o.warnings.slice(0, 5) };
+  if (o.kind === 'rejected') log.warn('mail rejected', fields);
+  else log.info(`mail ${o.kind}`, fields);
+}

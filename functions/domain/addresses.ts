@@ -1,0 +1,79 @@
+/**
+ * Address rules: what a valid address is, how it is normalised, and which addresses are never contacts.
+ */
+import commonProviders from 'email-providers/common.json' with { type: 'json' };
+import allProviders from 'email-providers/all.json' with { type: 'json' };
+
+// A conservative addr-spec: dot-atom local part (or a quoted one without specials) and a hostname.
+// Anything else (encoded words, group names, garbage) is not an address we record.
+const LOCAL = /^(?:[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*|"[^"\\\r\n]{1,62}")$/i;
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** Lower-cased address if it is a valid addr-spec, otherwise null. */
+export function normalizeAddress(raw: string | undefined | null): string | null {
+  if (!raw) return null;
+  const s = raw.trim();
+  if (s.length > 254) return null;
+  const at = s.lastIndexOf('@');
+  if (at <= 0 || at === s.length - 1) return null;
+  const local = s.slice(0, at);
+  const domain = s.slice(at + 1).replace(/\.$/, '');
+  if (local.length > 64 || !LOCAL.test(local) || !DOMAIN.test(domain)) return null;
+  // Local parts are case-sensitive by the RFC but not by any provider a user writes to.
+  return `${local.toLowerCase()}@${domain.toLowerCase()}`;
+}
+
+export function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1);
+}
+
+const FREE_MAIL = new Set<string>([...(allProviders as string[]), ...(commonProviders as string[])]);
+
+/** Free-mail and consumer providers (gmail.com, yahoo.co.uk, …) say nothing about an organisation. */
+export function isFreeMailDomain(domain: string): boolean {
+  return FREE_MAIL.has(domain.toLowerCase());
+}
+
+// Second-level labels under which registrable names sit (acme.co.uk, acme.com.au).
+const SECOND_LEVEL = new Set(['co', 'com', 'org', 'net', 'ac', 'gov', 'edu', 'ne', 'or', 'go']);
+
+/** "Acme" from jane@mail.acme.co.uk; undefined for free-mail domains. */
+export function organisationFromDomain(domain: string): string | undefined {
+  const d = domain.toLowerCase();
+  if (isFreeMailDomain(d)) return undefined;
+  const labels = d.split('.');
+  if (labels.length < 2) return undefined;
+  let i = labels.length - 2;
+  if (labels.length >= 3 && SECOND_LEVEL.has(labels[i]!) && labels[labels.length - 1]!.length === 2) i -= 1;
+  const name = labels[i];
+  if (!name) return undefined;
+  return name
+    .split('-')
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(' ');
+}
+
+// Robots and role mailboxes that never answer as a person.
+const ROBOT_LOCAL =
+  /^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|mailer[-_.]?daemon|postmaster|bounces?|notifications?|notify|alerts?|auto[-_.]?(?:reply|confirm)|daemon|root|abuse|unsubscribe|newsletter|news|marketing|billing|invoice|receipts?|system|automated|robot)(?:[-+_.].*)?$/i;
+const ROBOT_DOMAIN = /(?:^|\.)(?:bounces?|bounce-mail|mailer|em\d*|email|e|mail\d*|notifications?|reply|mg|sendgrid|mandrillapp|mcsv|amazonses|list-manage|mailchimp|sparkpostmail|postmarkapp)\.[a-z.]+$/i;
+
+export function isRobotAddress(email: string): boolean {
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  if (ROBOT_LOCAL.test(local)) return true;
+  // Bulk senders' return-path style domains, e.g. bounces.example.com, em123.example.com.
+  if (ROBOT_DOMAIN.test(domain) && domain.split('.').length > 2) return true;
+  // VERP / SRS style locals.
+  return /^(?:srs[01]=|bounce[-+=])/i.test(local);
+}
+
+/** Drop a display name that is empty, equal to the address, or itself looks like an address. */
+export function cleanDisplayName(name: string | undefined, email: string): string | undefined {
+  if (!name) return undefined;
+  const n = name.replace(/\s+/g, ' ').replace(/^["'\s]+|["'\s]+$/g, '').trim();
+  if (!n || n.toLowerCase() === email || n.includes('@') || n.length > 100) return undefined;
+  return n;
+}

@@ -1,0 +1,85 @@
+/**
+ * How one captured mail or note changes a contact. Pure, and idempotent: a message already applied
+ * (its key is in `seen`) changes nothing, so a retried or duplicated delivery never double-counts.
+ */
+import { domainOf, organisationFromDomain } from './addresses.ts';
+import type { Address, Contact } from './types.ts';
+
+/** Dates kept to learn the usual rhythm with a person. */
+export const RECENT_DATES_KEPT = 24;
+/** Message keys remembered per contact; covers any retry window by a wide margin. */
+export const SEEN_KEYS_KEPT = 16;
+export const NOTES_KEPT = 3;
+export const NOTE_CHARS_KEPT = 280;
+
+export interface ContactTouch {
+  readonly address: Address;
+  readonly messageKey: string;
+  readonly date: string;
+  readonly kind: 'outgoing' | 'note';
+  readonly subject?: string;
+  /** The mail answers a thread (In-Reply-To): a sign the relationship is two-way. */
+  readonly isReply?: boolean;
+  readonly noteText?: string;
+}
+
+/** The updated contact, or null when this message was already applied. */
+export function applyTouch(existing: Contact | undefined, t: ContactTouch): Contact | null {
+  if (existing?.seen.includes(t.messageKey)) return null;
+  const base: Contact = existing ?? {
+    email: t.address.email,
+    org: organisationFromDomain(domainOf(t.address.email)),
+    firstContacted: t.date,
+    lastContacted: t.date,
+    count: 0,
+    recentDates: [],
+    replies: 0,
+    notes: [],
+    seen: [],
+  };
+  const seen = [t.messageKey, ...base.seen].slice(0, SEEN_KEYS_KEPT);
+  const name = betterName(base.name, t.address.name);
+  const firstContacted = t.date < base.firstContacted ? t.date : base.firstContacted;
+
+  if (t.kind === 'note') {
+    const notes = t.noteText
+      ? [{ date: t.date, text: t.noteText.slice(0, NOTE_CHARS_KEPT) }, ...base.notes]
+          .sort((a, b) => b.date.localeCompare(a.date))
+          .slice(0, NOTES_KEPT)
+      : base.notes;
+    const metAt = !base.metAt || t.date > base.metAt ? t.date : base.metAt;
+    return withName({ ...base, firstContacted, notes, metAt, seen }, name);
+  }
+
+  const isNewest = base.count === 0 || t.date >= base.lastContacted;
+  const recentDates = [...base.recentDates, t.date].sort((a, b) => b.localeCompare(a)).slice(0, RECENT_DATES_KEPT);
+  return withName(
+    {
+      ...base,
+      firstContacted,
+      lastContacted: base.count === 0 || t.date > base.lastContacted ? t.date : base.lastContacted,
+      lastSubject: isNewest && t.subject ? t.subject : base.lastSubject,
+      count: base.count + 1,
+      replies: base.replies + (t.isReply ? 1 : 0),
+      recentDates,
+      seen,
+    },
+    name,
+  );
+}
+
+function withName(c: Contact, name: string | undefined): Contact {
+  return name ? { ...c, name } : c;
+}
+
+/** The best display name seen: a full name beats a single word, which beats nothing. */
+export function betterName(current: string | undefined, candidate: string | undefined): string | undefined {
+  if (!candidate) return current;
+  if (!current) return candidate;
+  const score = (n: string): number => {
+    const words = n.split(/\s+/).length;
+    const looksLikeHandle = /^[\w.-]+$/.test(n) && n === n.toLowerCase();
+    return (words >= 2 ? 2 : 1) - (looksLikeHandle ? 1 : 0);
+  };
+  return score(candidate) > score(current) ? candidate : current;
+}

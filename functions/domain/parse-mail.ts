@@ -1,0 +1,124 @@
+/**
+ * Raw RFC 5322 bytes → `ParsedMail`. mailparser does the MIME work; this module decides what to trust:
+ * only validated addr-specs become addresses (an encoded word or a group name never does), and every
+ * problem is recorded as a warning rather than thrown, so no mail is lost to a parse error.
+ */
+import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail as MpParsedMail } from 'mailparser';
+import { cleanDisplayName, normalizeAddress } from './addresses.ts';
+import type { Address, ParsedMail } from './types.ts';
+
+/** Mail above SES's receiving limit is not parsed for content; headers still are. */
+export const MAX_PARSE_BYTES = 40 * 1024 * 1024;
+/** Bodies are cut here: promises live in the first screens of a mail, not in attached logs. */
+export const MAX_BODY_CHARS = 200_000;
+
+export class MailParseError extends Error {
+  override name = 'MailParseError';
+}
+
+export async function parseMail(raw: Uint8Array): Promise<ParsedMail> {
+  const warnings: string[] = [];
+  const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  let mp: MpParsedMail;
+  try {
+    mp = await simpleParser(buf, {
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+      skipImageLinks: true,
+      skipTextLinks: true,
+      maxHtmlLengthToParse: MAX_BODY_CHARS,
+    });
+  } catch (err) {
+    throw new MailParseError(`MIME could not be parsed: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
+  }
+
+  const collect = (field: string, value: AddressObject | AddressObject[] | undefined): Address[] =>
+    flattenAddresses(value, field, warnings);
+
+  const from = collect('from', mp.from)[0] ?? null;
+  if (!mp.from) warnings.push('missing From');
+  const senderHeader = mp.headers.get('sender') as AddressObject | undefined;
+  const messageId = validMessageId(mp.messageId);
+  if (!messageId) warnings.push(mp.messageId ? `invalid Message-ID ${truncate(mp.messageId)}` : 'missing Message-ID');
+  const date = mp.date && !Number.isNaN(mp.date.getTime()) ? mp.date.toISOString() : null;
+  if (!date) warnings.push(mp.headers.has('date') ? 'unparseable Date' : 'missing Date');
+
+  const text = (mp.text ?? '').slice(0, MAX_BODY_CHARS);
+  const html = typeof mp.html === 'string' ? mp.html.slice(0, MAX_BODY_CHARS) : null;
+
+  return {
+    messageId,
+    date,
+    from,
+    sender: collect('sender', senderHeader)[0] ?? null,
+    to: collect('to', mp.to),
+    cc: collect('cc', mp.cc),
+    replyTo: collect('reply-to', mp.replyTo),
+    subject: (mp.subject ?? '').replace(/\s+/g, ' ').trim().slice(0, 500),
+    inReplyTo: validMessageId(mp.inReplyTo),
+    references: toArray(mp.references)
+      .map(validMessageId)
+      .filter((r): r is string => r !== null)
+      .slice(-50),
+    text,
+    html,
+    attachments: mp.attachments.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.size,
+    })),
+    bulk: bulkSignal(mp),
+    warnings,
+    size: raw.byteLength,
+  };
+}
+
+function flattenAddresses(value: AddressObject | AddressObject[] | undefined, field: string, warnings: string[]): Address[] {
+  const out: Address[] = [];
+  const visit = (a: EmailAddress): void => {
+    if (a.group) {
+      a.group.forEach(visit);
+      return;
+    }
+    const email = normalizeAddress(a.address);
+    if (!email) {
+      if (a.address || a.name) warnings.push(`${field}: not an address: ${truncate(a.address || a.name)}`);
+      return;
+    }
+    const name = cleanDisplayName(a.name, email);
+    out.push(name ? { email, name } : { email });
+  };
+  for (const obj of toArray(value)) obj.value.forEach(visit);
+  return out;
+}
+
+function toArray<T>(v: T | T[] | undefined | null): T[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+function validMessageId(id: string | undefined | null): string | null {
+  if (!id) return null;
+  const m = /<([^<>\s]{1,900})>/.exec(id) ?? /^([^<>\s@]+@[^<>\s]+)$/.exec(id.trim());
+  return m ? `<${m[1]}>` : null;
+}
+
+function bulkSignal(mp: MpParsedMail): ParsedMail['bulk'] {
+  const header = (name: string): string => {
+    const line = mp.headerLines.find((h) => h.key === name);
+    return line ? line.line.slice(line.line.indexOf(':') + 1).trim() : '';
+  };
+  if (header('list-id')) return { isBulk: true, why: 'List-Id header' };
+  if (header('list-unsubscribe')) return { isBulk: true, why: 'List-Unsubscribe header' };
+  const precedence = header('precedence').toLowerCase();
+  if (/^(bulk|list|junk)\b/.test(precedence)) return { isBulk: true, why: `Precedence: ${precedence}` };
+  const auto = header('auto-submitted').toLowerCase();
+  if (auto && auto !== 'no') return { isBulk: true, why: `Auto-Submitted: ${auto}` };
+  return { isBulk: false, why: null };
+}
+
+function truncate(s: string, n = 80): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}

@@ -1,0 +1,39 @@
+/** A real DynamoDB API (embedded dynalite, in memory) with Nurture's table, for one test file. */
+import { createDocumentClient } from '#adapters/dynamo-client';
+import { ensureTable, Store } from '#adapters/store';
+import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/local/embedded-dynamodb.ts';
+import type { User } from '#domain/types';
+
+export interface TestStore {
+  readonly store: Store;
+  readonly endpoint: string;
+  readonly tableName: string;
+  stop(): Promise<void>;
+}
+
+let tables = 0;
+
+export async function startTestStore(): Promise<TestStore> {
+  const db: EmbeddedDynamoDb = await startEmbeddedDynamoDb();
+  const tableName = `nurture-test-${++tables}`;
+  const client = createDocumentClient({ endpoint: db.endpoint });
+  await ensureTable(client, tableName);
+  return { store: new Store(client, tableName), endpoint: db.endpoint, tableName, stop: () => db.stop() };
+}
+
+export function testUser(overrides: Partial<User> = {}): User {
+  return {
+    userId: 'u_test0001',
+    email: 'me@example.org',
+    aliases: ['me@work.example'],
+    name: 'Me',
+    tz: 'Europe/Berlin',
+    checkins: 3,
+    digestDay: 1,
+    digestHour: 8,
+    paused: false,
+    confirmations: true,
+    createdAt: '2026-11-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
