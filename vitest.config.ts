@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Chromium, SpamAssassin and CDK synth are heavy: two workers suit the 2-core machines.
     maxWorkers: 2,
-    env: { AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: '1' },
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

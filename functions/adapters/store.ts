@@ -10,6 +10,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
   type BatchGetCommandOutput,
@@ -156,6 +157,20 @@ export class Store {
         }),
       ),
     );
+  }
+
+  /** Every user, for the operator's CLI on a local store. A Scan: never on a request path. */
+  async listUsersForAdmin(): Promise<User[]> {
+    const out: User[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.send('Scan', () =>
+        this.db.send(new ScanCommand({ TableName: this.tableName, FilterExpression: 'sk = :p', ExpressionAttributeValues: { ':p': 'PROFILE' }, ExclusiveStartKey: start })),
+      );
+      out.push(...(res.Items ?? []).map(toUser));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   /** Users whose digest is due in this UTC hour slot: a Query on the sparse due index, never a Scan. */

@@ -22,7 +22,12 @@ export interface Envelope {
    * `trusted`: the operator's own import (`nurture ingest`) or `explain`.
    * `authenticated`: SMTP AUTH locally, DMARC (or aligned SPF/DKIM) pass on SES.
    */
-  readonly auth: { readonly verdict: 'trusted' | 'authenticated' | 'unauthenticated'; readonly detail?: string };
+  readonly auth: {
+    readonly verdict: 'trusted' | 'authenticated' | 'unauthenticated';
+    /** The account that authenticated (SMTP AUTH user); it must own the From address. */
+    readonly user?: string;
+    readonly detail?: string;
+  };
   /** SES spam/virus verdicts; a FAIL is never processed. */
   readonly spam?: 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED';
   readonly virus?: 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED';
@@ -82,11 +87,15 @@ export function classifyMail(mail: ParsedMail, envelope: Envelope, user: User | 
   if (envelope.auth.verdict === 'unauthenticated') {
     return { kind: 'rejected', reason: 'unauthenticated', detail: envelope.auth.detail ?? 'sender not authenticated' };
   }
+  const own = new Set([user.email, ...user.aliases].map((a) => a.toLowerCase()));
+  const authUser = envelope.auth.user?.toLowerCase();
+  if (envelope.auth.verdict === 'authenticated' && authUser && !own.has(authUser)) {
+    return { kind: 'rejected', reason: 'unauthenticated', detail: `authenticated as ${authUser}, who does not own ${mail.from.email}` };
+  }
   if (mail.bulk.isBulk) return { kind: 'ignored', reason: 'bulk-mail', detail: mail.bulk.why ?? undefined };
 
   const capture = config.captureAddress.toLowerCase();
   const domain = captureDomain(config);
-  const own = new Set([user.email, ...user.aliases].map((a) => a.toLowerCase()));
   const visible = dedupe([...mail.to, ...mail.cc]);
   const others = visible.filter((a) => !own.has(a.email) && domainOf(a.email) !== domain);
   const captureVisible = visible.some((a) => a.email === capture);

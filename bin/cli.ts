@@ -1,0 +1,185 @@
+/**
+ * The `nurture` CLI: run the local service, register users, import and examine mail, inspect data.
+ * Every command takes --data DIR (the embedded store) and --capture ADDRESS (or NURTURE_CAPTURE).
+ */
+import { Command, Option } from 'commander';
+import { AddressTakenError } from '#adapters/store';
+import { captureAddress, dataDir } from '#commons/config';
+import { jsonLogger, memoryLogger } from '#commons/logger';
+import { newUser } from '#domain/users';
+import { nextDigestAt, utcHourSlot } from '#domain/week';
+import type { User } from '#domain/types';
+import { explainMail } from '../functions/capture/capture-service.ts';
+import { ingestFiles } from '../functions/cli/ingest.ts';
+import { openLocalContext, type LocalContext } from '../functions/local/local-context.ts';
+import { readMailArgs } from '../functions/local/mail-files.ts';
+import { smtpPassword } from '../functions/local/local-secret.ts';
+import { startRuntime } from '../functions/local/runtime.ts';
+import { ZodError } from 'zod';
+
+const program = new Command('nurture')
+  .description('Keep your professional relationships warm, by e-mail.')
+  .addOption(new Option('--data <dir>', 'data directory of the embedded store').env('NURTURE_DATA').default('.nurture'))
+  .addOption(new Option('--capture <address>', 'the capture address (mail sent to it is a note)').env('NURTURE_CAPTURE'))
+  .addOption(new Option('--endpoint <url>', 'a DynamoDB endpoint to use instead of the embedded store'))
+  .showHelpAfterError();
+
+type Globals = { data?: string; capture?: string; endpoint?: string };
+const globals = (): Globals => program.opts<Globals>();
+
+async function withContext<T>(fn: (ctx: LocalContext) => Promise<T>): Promise<T> {
+  const g = globals();
+  const ctx = await openLocalContext({ dataDir: dataDir(g.data), endpoint: g.endpoint });
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+const print = (v: unknown): void => void process.stdout.write(`${typeof v === 'string' ? v : JSON.stringify(v)}\n`);
+
+program
+  .command('start')
+  .description('run the local service: SMTP capture, embedded DynamoDB, local SES with web UI, digest scheduler')
+  .option('--smtp-port <n>', 'SMTP port on 127.0.0.1', '2525')
+  .option('--ses-port <n>', 'local SES port', '8005')
+  .action(async (o: { smtpPort: string; sesPort: string }) => {
+    const g = globals();
+    const log = jsonLogger('nurture');
+    const rt = await startRuntime({ dataDir: dataDir(g.data), captureAddress: captureAddress(g.capture), smtpPort: Number(o.smtpPort), sesPort: Number(o.sesPort), log });
+    process.stderr.write(
+      [
+        'Nurture is running.',
+        `  capture (SMTP)   ${rt.info.smtp.host}:${rt.info.smtp.port}   — BCC ${rt.info.capture}; log in with your address and the password from \`nurture users add\``,
+        `  sent mail (SES)  ${rt.info.ses}/   — web UI of what Nurture sent`,
+        `  DynamoDB         ${rt.info.dynamodb}`,
+        `  data             ${dataDir(g.data)}`,
+        'Press Ctrl+C to stop.',
+        '',
+      ].join('\n'),
+    );
+    const stop = async (): Promise<void> => {
+      await rt.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+const users = program.command('users').description('manage users');
+users
+  .command('add <email>')
+  .description('register a user (their addresses, name, time zone, check-ins per digest)')
+  .option('--alias <email>', 'another address of the same user (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option('--name <name>')
+  .option('--tz <zone>', 'IANA time zone, e.g. Europe/Berlin', 'UTC')
+  .option('--checkins <n>', 'check-ins per digest (1–10)', '3')
+  .option('--json', 'print the user as JSON')
+  .action(async (email: string, o: { alias: string[]; name?: string; tz: string; checkins: string; json?: boolean }) => {
+    const user = newUser({ email, aliases: o.alias, name: o.name, tz: o.tz, checkins: Number(o.checkins) }, new Date());
+    await withContext(async (ctx) => {
+      const existing = await ctx.store.findUserByAddress(user.email);
+      if (existing) throw new AddressTakenError(`${user.email} is already registered (user ${existing.userId})`);
+      await ctx.store.createUser(user);
+      await ctx.store.updateUser(user.userId, {}, utcHourSlot(nextDigestAt(user, new Date())));
+      const password = smtpPassword(ctx.secret, user.email);
+      if (o.json) print({ ...user, smtpPassword: password });
+      else {
+        print(`Registered ${user.email} (${user.userId}), time zone ${user.tz}, digest Mondays 08:00.`);
+        print(`Local SMTP login: ${user.email} / ${password}`);
+      }
+    });
+  });
+users
+  .command('password <email>')
+  .description('print the local SMTP password of a user')
+  .action(async (email: string) => {
+    await withContext(async (ctx) => print(smtpPassword(ctx.secret, email)));
+  });
+
+program
+  .command('ingest <files...>')
+  .description('import past mail (mbox, .eml, folders, or - for stdin) as if each had been BCC’d')
+  .option('--json', 'print one JSON line per message')
+  .option('--restart', 'ignore saved progress and read every file from the start')
+  .action(async (files: string[], o: { json?: boolean; restart?: boolean }) => {
+    const g = globals();
+    await withContext(async (ctx) => {
+      const summary = await ingestFiles(files, {
+        store: ctx.store,
+        config: { captureAddress: captureAddress(g.capture) },
+        log: o.json ? memoryLogger() : jsonLogger('nurture-ingest', () => {}),
+        onOutcome: o.json ? (x) => print(x) : undefined,
+        progress: !o.json,
+        restart: o.restart,
+      });
+      const kinds = Object.entries(summary.byKind).map(([k, n]) => `${n} ${k}`).join(', ');
+      process.stderr.write(`Imported ${summary.total} mails: ${kinds || 'none'}.\n`);
+    });
+  });
+
+program
+  .command('explain <files...>')
+  .description('show what capture WOULD record for each message; writes nothing')
+  .option('--json', 'one JSON object per message (the default)')
+  .option('--tz <zone>', 'time zone for due dates', 'UTC')
+  .action(async (files: string[], o: { tz: string }) => {
+    const capture = captureAddress(globals().capture);
+    for await (const m of readMailArgs(files)) print(await explainMail(m.raw, m.source, { captureAddress: capture }, o.tz));
+  });
+
+async function resolveUser(ctx: LocalContext, email?: string): Promise<User> {
+  if (email) {
+    const u = await ctx.store.findUserByAddress(email);
+    if (!u) throw new UsageError(`no user with address ${email}; register with \`nurture users add ${email}\``);
+    return u;
+  }
+  const all = await ctx.store.listUsersForAdmin();
+  if (all.length === 1) return all[0]!;
+  throw new UsageError(all.length ? `several users: name one with --user (${all.map((u) => u.email).join(', ')})` : 'no users yet: `nurture users add EMAIL`');
+}
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+program
+  .command('contacts')
+  .description('list a user’s contacts')
+  .option('--user <email>')
+  .option('--json')
+  .action(async (o: { user?: string; json?: boolean }) => {
+    await withContext(async (ctx) => {
+      const user = await resolveUser(ctx, o.user);
+      const contacts = (await ctx.store.listContacts(user.userId)).map(({ seen: _seen, ...c }) => c);
+      contacts.sort((a, b) => b.lastContacted.localeCompare(a.lastContacted));
+      if (o.json) return print(contacts);
+      for (const c of contacts) print(`${c.lastContacted.slice(0, 10)}  ${String(c.count).padStart(4)}  ${c.name ? `${c.name} <${c.email}>` : c.email}${c.org ? `  (${c.org})` : ''}`);
+    });
+  });
+
+program
+  .command('promises')
+  .description('list a user’s promises (open ones, or --all)')
+  .option('--user <email>')
+  .option('--all', 'include done, dropped and snoozed promises')
+  .option('--json')
+  .action(async (o: { user?: string; all?: boolean; json?: boolean }) => {
+    await withContext(async (ctx) => {
+      const user = await resolveUser(ctx, o.user);
+      const list = (await ctx.store.listPromises(user.userId))
+        .filter((p) => o.all || p.state === 'open' || p.state === 'likely-done')
+        .sort((a, b) => a.due.localeCompare(b.due));
+      if (o.json) return print(list);
+      for (const p of list) print(`${p.due}  ${p.state.padEnd(11)}  ${p.action.padEnd(9)}  ${p.to.join(', ')}: ${p.text}`);
+    });
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  if (err instanceof ZodError) process.stderr.write(`nurture: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
+  else if (err instanceof Error && ['UsageError', 'AddressTakenError', 'ConfigError', 'AlreadyRunningError', 'JavaMissingError'].includes(err.name)) process.stderr.write(`nurture: ${err.message}\n`);
+  else process.stderr.write(`nurture: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
+

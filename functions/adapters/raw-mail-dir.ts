@@ -1,0 +1,15 @@
+/**
+ * The local stand-in for the S3 bucket: every received mail is written here, byte for byte, before it
+ * is processed, so a crash or a rejection never loses it.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export async function keepRawMail(dataDir: string, raw: Uint8Array, now: Date): Promise<string> {
+  const dir = join(dataDir, 'raw', now.toISOString().slice(0, 10));
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${now.toISOString().replace(/[:.]/g, '')}-${randomUUID().slice(0, 8)}.eml`);
+  await writeFile(file, raw, { mode: 0o600 });
+  return file;
+}

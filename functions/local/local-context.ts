@@ -1,0 +1,93 @@
+/**
+ * Opens the local data for the CLI: the running service's store when `nurture start` is up on the same
+ * data directory (so both see the same data), otherwise an embedded store started in this process.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { createDocumentClient } from '#adapters/dynamo-client';
+import { ensureTable, Store } from '#adapters/store';
+import { DEFAULT_TABLE } from '#commons/config';
+import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
+import { loadOrCreateSecret } from './local-secret.ts';
+
+export interface ServiceInfo {
+  readonly pid: number;
+  readonly dynamodb: string;
+  readonly ses: string;
+  readonly smtp: { host: string; port: number };
+  readonly capture: string;
+}
+
+export interface LocalContext {
+  readonly store: Store;
+  readonly secret: Uint8Array;
+  readonly dataDir: string;
+  /** The running service, when there is one. */
+  readonly service: ServiceInfo | null;
+  close(): Promise<void>;
+}
+
+const serviceFile = (dataDir: string): string => join(dataDir, 'service.json');
+
+export function writeServiceInfo(dataDir: string, info: ServiceInfo): void {
+  writeFileSync(serviceFile(dataDir), `${JSON.stringify(info, null, 2)}\n`);
+}
+
+export function removeServiceInfo(dataDir: string): void {
+  rmSync(serviceFile(dataDir), { force: true });
+}
+
+export async function runningService(dataDir: string): Promise<ServiceInfo | null> {
+  const file = serviceFile(dataDir);
+  if (!existsSync(file)) return null;
+  try {
+    const info = JSON.parse(readFileSync(file, 'utf8')) as ServiceInfo;
+    process.kill(info.pid, 0); // throws if the process is gone
+    const url = new URL(info.dynamodb);
+    return (await reachable(url.hostname, Number(url.port))) ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function openLocalContext(opts: { dataDir: string; endpoint?: string; tableName?: string }): Promise<LocalContext> {
+  const dataDir = resolve(opts.dataDir);
+  const secret = loadOrCreateSecret(dataDir);
+  const tableName = opts.tableName ?? DEFAULT_TABLE;
+  const service = opts.endpoint ? null : await runningService(dataDir);
+  let endpoint = opts.endpoint ?? service?.dynamodb;
+  let stop = async (): Promise<void> => {};
+  if (!endpoint) {
+    const db = await startEmbeddedDynamoDb({ dataDir });
+    endpoint = db.endpoint;
+    stop = () => db.stop();
+  }
+  const client = createDocumentClient({ endpoint });
+  await ensureTable(client, tableName);
+  return {
+    store: new Store(client, tableName),
+    secret,
+    dataDir,
+    service,
+    close: async () => {
+      client.destroy();
+      await stop();
+    },
+  };
+}
+
+function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const s = connect({ host, port });
+    s.setTimeout(1_000, () => {
+      s.destroy();
+      ok(false);
+    });
+    s.once('connect', () => {
+      s.destroy();
+      ok(true);
+    });
+    s.once('error', () => ok(false));
+  });
+}

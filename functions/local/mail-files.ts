@@ -1,0 +1,134 @@
+/**
+ * Reads mail for `nurture ingest` / `explain`: mbox files (Gmail Takeout, Thunderbird, Apple Mail),
+ * single .eml files, folders of them, or stdin — as a stream of raw messages, so memory stays flat
+ * whatever the size of the mbox.
+ *
+ * The mbox splitter is ours: the npm mbox readers are unmaintained and none reports byte offsets,
+ * which resuming an interrupted import needs. The format is simple: a message starts at a line
+ * beginning "From " after a blank line (or at the start), and mboxrd escapes body lines ">From ".
+ */
+import { createReadStream, type ReadStream } from 'node:fs';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+
+export interface RawMessage {
+  readonly raw: Buffer;
+  /** Where it came from: `file` or `file#n` for the n-th message of an mbox. */
+  readonly source: string;
+  /** Byte offset just past this message in its file (for resuming), or null for single files. */
+  readonly endOffset: number | null;
+  /** Byte offset where it starts in its mbox file (0 for single files). */
+  readonly startOffset: number;
+}
+
+const FROM_LINE = Buffer.from('From ');
+
+/** Does this start like an mbox ("From " line) rather than a single RFC 5322 message? */
+export function looksLikeMbox(head: Buffer): boolean {
+  return head.subarray(0, 5).equals(FROM_LINE);
+}
+
+/** Every message in an mbox stream, starting at `startOffset` (which must be a message boundary). */
+export async function* readMbox(stream: Readable, source: string, startOffset = 0): AsyncGenerator<RawMessage> {
+  let carry: Buffer = Buffer.alloc(0);
+  let lines: Buffer[] = [];
+  let offset = startOffset; // byte offset of the start of `carry`
+  let msgStart = startOffset;
+  let index = 0;
+  let prevBlank = true;
+  let inMessage = false;
+
+  const finish = (end: number): RawMessage | null => {
+    if (!inMessage) return null;
+    const raw = unescapeFromLines(lines);
+    lines = [];
+    index++;
+    return { raw, source: `${source}#${index}`, endOffset: end, startOffset: msgStart };
+  };
+
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    let pos = 0;
+    for (let nl = buf.indexOf(10, pos); nl !== -1; nl = buf.indexOf(10, pos)) {
+      const line = buf.subarray(pos, nl + 1);
+      const lineStart = offset + pos;
+      if (prevBlank && line.subarray(0, 5).equals(FROM_LINE)) {
+        const done = finish(lineStart);
+        if (done) yield done;
+        inMessage = true;
+        msgStart = lineStart;
+      } else if (inMessage) {
+        lines.push(Buffer.from(line)); // copy: the chunk is reused by the stream
+      }
+      prevBlank = line.length === 1 || (line.length === 2 && line[0] === 13);
+      pos = nl + 1;
+    }
+    carry = Buffer.from(buf.subarray(pos));
+    offset += pos;
+    buf = Buffer.alloc(0);
+  }
+  if (carry.length && inMessage) lines.push(carry);
+  const last = finish(offset + carry.length);
+  if (last) yield last;
+}
+
+/** mboxrd: ">From " → "From ", ">>From " → ">From "; and drop the blank separator line at the end. */
+function unescapeFromLines(lines: Buffer[]): Buffer {
+  const out = lines.map((l) => {
+    if (l[0] !== 62) return l; // '>'
+    let i = 0;
+    while (l[i] === 62) i++;
+    return l.subarray(i, i + 5).equals(FROM_LINE) ? l.subarray(1) : l;
+  });
+  const lastLine = out[out.length - 1];
+  if (lastLine && (lastLine.length === 1 || (lastLine.length === 2 && lastLine[0] === 13))) out.pop();
+  return Buffer.concat(out);
+}
+
+/** Expands arguments (files, folders, '-') into raw messages, mbox or eml auto-detected. */
+export async function* readMailArgs(
+  args: readonly string[],
+  opts: { resumeFrom?: (file: string) => Promise<number>; stdin?: Readable } = {},
+): AsyncGenerator<RawMessage & { file: string }> {
+  for (const arg of args) {
+    if (arg === '-') {
+      const stdin = opts.stdin ?? process.stdin;
+      const chunks: Buffer[] = [];
+      for await (const c of stdin as AsyncIterable<Buffer>) chunks.push(c);
+      const all = Buffer.concat(chunks);
+      if (looksLikeMbox(all)) {
+        for await (const m of readMbox(Readable.from([all]), 'stdin')) yield { ...m, file: 'stdin' };
+      } else yield { raw: all, source: 'stdin', endOffset: null, startOffset: 0, file: 'stdin' };
+      continue;
+    }
+    const info = await stat(arg);
+    if (info.isDirectory()) {
+      const entries = (await readdir(arg, { recursive: true, withFileTypes: true }))
+        .filter((e) => e.isFile() && !e.name.startsWith('.'))
+        .map((e) => join(e.parentPath, e.name))
+        .sort();
+      yield* readMailArgs(entries, opts);
+      continue;
+    }
+    const head = await readHead(arg);
+    if (looksLikeMbox(head)) {
+      const start = (await opts.resumeFrom?.(arg)) ?? 0;
+      const stream: ReadStream = createReadStream(arg, { start, highWaterMark: 1 << 20 });
+      for await (const m of readMbox(stream, arg, start)) yield { ...m, file: arg };
+    } else {
+      yield { raw: await readFile(arg), source: arg, endOffset: null, startOffset: 0, file: arg };
+    }
+  }
+}
+
+async function readHead(file: string): Promise<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(5);
+    const { bytesRead } = await fh.read(buf, 0, 5, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
