@@ -11,12 +11,14 @@ import { classifyMail, type CaptureConfig, type Envelope } from '#domain/classif
 import { applyTouch, type ContactTouch } from '#domain/contacts';
 import { messageKey, threadId } from '#domain/message-key';
 import { findPeopleInNote } from '#domain/notes';
+import { extractOwnText } from '#domain/own-text';
+import { findPromises } from '#domain/promises';
+import { detectDelivery } from '#domain/fulfilment';
 import { MailParseError, parseMail } from '#domain/parse-mail';
 import type { Address, CaptureKind, Contact, FoundPromise, Interaction, ParsedMail, StoredPromise, User } from '#domain/types';
 import { ConflictError, type Store } from '#adapters/store';
 import type { Logger } from '#commons/logger';
 import { createHash } from 'node:crypto';
-import { understand } from './understand.ts';
 
 export interface CaptureInput {
   readonly raw: Uint8Array;
@@ -123,11 +125,42 @@ export async function captureBatch(deps: CaptureDeps, inputs: readonly CaptureIn
     });
     await applyContacts(deps.store, userId, fresh.flatMap((a) => a.touches));
     await deps.store.addPromises(userId, fresh.flatMap((a) => a.promises));
+    await markDeliveries(deps, userId, fresh);
     await deps.store.putInteractions(userId, fresh.map((a) => a.interaction!));
   }
 
   for (const a of analysed) logOutcome(deps.log, a.outcome);
   return analysed.map((a) => a.outcome);
+}
+
+/**
+ * A later mail to the same person that plausibly delivers an open promise marks it likely done, with the
+ * evidence. The digest asks the user to confirm rather than closing it silently.
+ */
+async function markDeliveries(deps: CaptureDeps, userId: string, fresh: readonly Analysed[]): Promise<void> {
+  const outgoing = fresh.filter((a) => a.interaction!.kind === 'outgoing' && a.touches.length > 0);
+  if (!outgoing.length) return;
+  const stored = (await deps.store.listPromises(userId)).filter((p) => p.state === 'open' || p.state === 'snoozed');
+  const open = new Map([...stored, ...fresh.flatMap((a) => a.promises)].map((p) => [p.id, p]));
+  for (const a of [...outgoing].sort((x, y) => x.interaction!.date.localeCompare(y.interaction!.date))) {
+    const i = a.interaction!;
+    const recipients = i.recipients.map((r) => r.email);
+    for (const p of open.values()) {
+      if (p.messageKey === i.key || p.createdAt >= i.date) continue;
+      const delivery = detectDelivery(p, {
+        date: i.date,
+        recipients,
+        cc: a.mail?.cc.map((c) => c.email) ?? [],
+        ownText: a.outcome.ownText,
+        hasAttachments: i.hasAttachments,
+        hasLink: i.hasLink,
+        inReplyTo: i.inReplyTo,
+      });
+      if (!delivery) continue;
+      await deps.store.updatePromise(userId, p.id, { state: 'likely-done', evidence: { messageKey: i.key, date: i.date, why: delivery.why } });
+      open.delete(p.id);
+    }
+  }
 }
 
 async function parseSafely(input: CaptureInput): Promise<{ mail: ParsedMail } | { outcome: CaptureOutcome }> {
@@ -161,10 +194,11 @@ function analyse(input: CaptureInput, mail: ParsedMail, user: User | null, confi
   const u = user!;
   const isNote = cls.kind === 'note';
   const key = messageKey(mail);
-  const understood = understand(mail, { date, tz: u.tz, recipients: cls.contacts, isNote, distrust });
+  const ownText = extractOwnText({ text: mail.text, html: mail.html });
   const exclude = new Set([u.email, ...u.aliases, config.captureAddress.toLowerCase()]);
-  const contacts = isNote ? findPeopleInNote(understood.ownText, exclude) : cls.contacts;
-  const noteText = isNote ? understood.ownText.slice(0, 2_000) : undefined;
+  const contacts = isNote ? findPeopleInNote(ownText, exclude) : cls.contacts;
+  const found = findPromises(ownText, { date, tz: u.tz, recipients: contacts, isNote, distrust });
+  const noteText = isNote ? ownText.slice(0, 2_000) : undefined;
   const touches: ContactTouch[] = contacts.map((address) => ({
     address,
     messageKey: key,
@@ -186,10 +220,11 @@ function analyse(input: CaptureInput, mail: ParsedMail, user: User | null, confi
     inReplyTo: mail.inReplyTo,
     references: mail.references.slice(-10),
     hasAttachments: mail.attachments.length > 0,
+    hasLink: /https?:\/\/\S+/i.test(ownText),
     ...(noteText ? { noteText } : {}),
     ...(cls.recipientsCapped ? { recipientsCapped: true } : {}),
   };
-  const promises: StoredPromise[] = understood.promises.map((p, i) => ({
+  const promises: StoredPromise[] = found.map((p, i) => ({
     ...p,
     id: promiseId(key, i, p.text),
     messageId: mail.messageId,
@@ -209,8 +244,8 @@ function analyse(input: CaptureInput, mail: ParsedMail, user: User | null, confi
       kind: cls.kind,
       reason: cls.recipientsCapped ? 'too-many-recipients' : null,
       contacts,
-      ownText: understood.ownText,
-      promises: understood.promises,
+      ownText,
+      promises: found,
       userId: u.userId,
     },
   };

@@ -20,3 +20,16 @@ export function memoryLogger(): Logger & { entries: { level: string; message: st
   const log = (level: string) => (message: string, extra?: Record<string, unknown>) => void entries.push({ level, message, extra });
   return { entries, info: log('INFO'), warn: log('WARN'), error: log('ERROR') };
 }
+
+/** Adapts Powertools' Logger (structured JSON, Lambda context) to the domain's Logger. */
+export function powertoolsLogger(pt: {
+  info(msg: string, extra: Record<string, unknown>): void;
+  warn(msg: string, extra: Record<string, unknown>): void;
+  error(msg: string, extra: Record<string, unknown>): void;
+}): Logger {
+  return {
+    info: (m, e) => pt.info(m, e ?? {}),
+    warn: (m, e) => pt.warn(m, e ?? {}),
+    error: (m, e) => pt.error(m, e ?? {}),
+  };
+}

@@ -26,6 +26,8 @@ export interface Envelope {
     readonly verdict: 'trusted' | 'authenticated' | 'unauthenticated';
     /** The account that authenticated (SMTP AUTH user); it must own the From address. */
     readonly user?: string;
+    /** The domain that authenticated (DMARC/SPF/DKIM on SES); it must be the From domain. */
+    readonly domain?: string;
     readonly detail?: string;
   };
   /** SES spam/virus verdicts; a FAIL is never processed. */
@@ -91,6 +93,10 @@ export function classifyMail(mail: ParsedMail, envelope: Envelope, user: User | 
   const authUser = envelope.auth.user?.toLowerCase();
   if (envelope.auth.verdict === 'authenticated' && authUser && !own.has(authUser)) {
     return { kind: 'rejected', reason: 'unauthenticated', detail: `authenticated as ${authUser}, who does not own ${mail.from.email}` };
+  }
+  const authDomain = envelope.auth.domain?.toLowerCase();
+  if (envelope.auth.verdict === 'authenticated' && authDomain && domainOf(mail.from.email) !== authDomain) {
+    return { kind: 'rejected', reason: 'unauthenticated', detail: `${authDomain} authenticated, but From is ${mail.from.email}` };
   }
   if (mail.bulk.isBulk) return { kind: 'ignored', reason: 'bulk-mail', detail: mail.bulk.why ?? undefined };
 

@@ -185,9 +185,16 @@ export function stripSignature(lines: readonly string[]): string[] {
   for (let i = 0; i < end; i++) {
     const line = lines[i] ?? '';
     if (i > 0 && isDisclaimerLine(line)) end = i;
-    else if (MOBILE_FOOTER.test(line) && line.length <= 80 && restIsSignatureLike(lines, i + 1, end)) end = i;
+    else if (MOBILE_FOOTER.test(line) && line.length <= 80 && !/,\s/u.test(line) && restIsSignatureLike(lines, i + 1, end)) end = i;
   }
   // The last delimiter or sign-off followed only by a short block.
+  for (let i = 1; i < end; i++) {
+    // "Thanks,\n______" opens a signature block however long the footer under it is.
+    if (SIGN_OFF.test(lines[i] ?? '') && SIGNATURE_DELIMITER.test(lines[i + 1] ?? '')) {
+      end = i;
+      break;
+    }
+  }
   const from = Math.max(0, end - MAX_SIGNATURE_LINES - 1);
   for (let i = from; i < end; i++) {
     const line = lines[i] ?? '';

@@ -122,6 +122,8 @@ export interface Interaction {
   /** True when recipients exceeded the cap and were not made contacts. */
   readonly recipientsCapped?: boolean;
   readonly hasAttachments: boolean;
+  /** The user's own text contains a link (delivery evidence for a `send` promise). */
+  readonly hasLink: boolean;
 }
 
 export interface StoredPromise extends FoundPromise {

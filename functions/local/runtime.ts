@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import sesLocal from 'aws-ses-v2-local';
+import sesLocalModule from 'aws-ses-v2-local';
 import { createDocumentClient } from '#adapters/dynamo-client';
 import { ensureTable, Store } from '#adapters/store';
 import { keepRawMail } from '#adapters/raw-mail-dir';
@@ -17,6 +17,9 @@ import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { checkSmtpPassword, loadOrCreateSecret } from './local-secret.ts';
 import { removeServiceInfo, runningService, writeServiceInfo, type ServiceInfo } from './local-context.ts';
 import { startSmtpInbound } from './smtp-inbound.ts';
+
+// A CommonJS module with `exports.default`: Node's ESM loader hands us the exports object, bundlers the function.
+const sesLocal = ((sesLocalModule as unknown as { default?: typeof sesLocalModule }).default ?? sesLocalModule) as typeof sesLocalModule;
 
 export interface RuntimeOptions {
   readonly dataDir: string;

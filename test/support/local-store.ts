@@ -1,7 +1,8 @@
 /** A real DynamoDB API (embedded dynalite, in memory) with Nurture's table, for one test file. */
 import { createDocumentClient } from '#adapters/dynamo-client';
 import { ensureTable, Store } from '#adapters/store';
-import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/local/embedded-dynamodb.ts';
+import { startEmbeddedDynamoDb } from '../../functions/local/embedded-dynamodb.ts';
+import { startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
 import type { User } from '#domain/types';
 
 export interface TestStore {
@@ -13,8 +14,12 @@ export interface TestStore {
 
 let tables = 0;
 
+/**
+ * The embedded dynalite by default; with NURTURE_TEST_DYNAMODB=dynamodb-local, AWS's own DynamoDB Local
+ * (needs Java), so CI proves the same requests work against the reference implementation.
+ */
 export async function startTestStore(): Promise<TestStore> {
-  const db: EmbeddedDynamoDb = await startEmbeddedDynamoDb();
+  const db = process.env.NURTURE_TEST_DYNAMODB === 'dynamodb-local' ? await startDynamoDbLocal() : await startEmbeddedDynamoDb();
   const tableName = `nurture-test-${++tables}`;
   const client = createDocumentClient({ endpoint: db.endpoint });
   await ensureTable(client, tableName);

@@ -1,0 +1,57 @@
+/**
+ * Capture Lambda, invoked by the SES receipt rule (after its S3 action). Parse the event, capture each
+ * record, and rethrow if any failed so Lambda's async retries and the on-failure destination take over;
+ * the raw mail stays in S3 meanwhile. Expected rejections (unknown sender, spam) are outcomes, not errors.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createDocumentClient } from '#adapters/dynamo-client';
+import { Store } from '#adapters/store';
+import { lambdaConfig, requireEnv } from '#commons/config';
+import { powertoolsLogger } from '#commons/logger';
+import { captureSesRecord, type SesCaptureDeps } from './ses-capture.ts';
+import { SesEvent } from './ses-event.ts';
+
+export function createHandler(deps: () => SesCaptureDeps) {
+  return async (event: unknown): Promise<{ outcomes: { messageId: string | null; kind: string; reason: string | null }[] }> => {
+    const parsed = SesEvent.safeParse(event);
+    if (!parsed.success) {
+      // Not retryable: a malformed event will never become valid.
+      deps().log.error('invalid SES event', { issues: parsed.error.issues.slice(0, 5) });
+      return { outcomes: [] };
+    }
+    const d = deps();
+    const results = await Promise.allSettled(parsed.data.Records.map((r) => captureSesRecord(d, r)));
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ messageId: parsed.data.Records[i]!.ses.mail.messageId, error: r.reason as unknown }] : []));
+    if (failed.length) {
+      for (const f of failed) d.log.error('capture failed; SES message kept in S3 for retry', { sesMessageId: f.messageId, error: String(f.error) });
+      throw new AggregateError(failed.map((f) => f.error), `capture failed for ${failed.map((f) => f.messageId).join(', ')}`);
+    }
+    return {
+      outcomes: results.map((r) => {
+        const o = (r as PromiseFulfilledResult<Awaited<ReturnType<typeof captureSesRecord>>>).value;
+        return { messageId: o.messageId, kind: o.kind, reason: o.reason };
+      }),
+    };
+  };
+}
+
+// Clients and config are built once per container, on first use, and fail fast on a missing variable.
+let cached: SesCaptureDeps | undefined;
+function fromEnvironment(): SesCaptureDeps {
+  if (cached) return cached;
+  const config = lambdaConfig();
+  const deps: SesCaptureDeps = {
+    store: new Store(createDocumentClient({ region: process.env.AWS_REGION }), config.tableName),
+    s3: new S3Client({}),
+    rawBucket: requireEnv('RAW_MAIL_BUCKET'),
+    rawPrefix: process.env.RAW_MAIL_PREFIX ?? '',
+    config: { captureAddress: config.captureAddress },
+    log: powertoolsLogger(new Logger({ serviceName: 'nurture-capture' })),
+    now: () => new Date(),
+  };
+  cached = deps;
+  return deps;
+}
+
+export const handler = createHandler(fromEnvironment);

@@ -1,0 +1,42 @@
+/**
+ * The SES side of capture: one receipt record → the raw mail from S3 and an envelope with SES's verdicts,
+ * then the same `captureBatch` the local SMTP path uses.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
+import { getRawMail } from '#adapters/raw-mail-s3';
+import { normalizeAddress } from '#domain/addresses';
+import { sesEnvelope } from '#domain/ses-verdicts';
+import { captureBatch, type CaptureDeps, type CaptureOutcome } from './capture-service.ts';
+import type { SesRecord } from './ses-event.ts';
+
+export interface SesCaptureDeps extends CaptureDeps {
+  readonly s3: S3Client;
+  /** Where the receipt rule's S3 action stores mail: bucket and key prefix (the object key is prefix + messageId). */
+  readonly rawBucket: string;
+  readonly rawPrefix: string;
+}
+
+export async function captureSesRecord(deps: SesCaptureDeps, record: SesRecord): Promise<CaptureOutcome> {
+  const { mail, receipt } = record.ses;
+  const action = receipt.action;
+  // When SES invokes us through an S3 action notification the location is in the event; when the rule runs
+  // S3 then Lambda, the Lambda action is what we see, and the key is the rule's prefix + SES message id.
+  const [bucket, key] = action.type === 'S3' ? [action.bucketName, action.objectKey] : [deps.rawBucket, `${deps.rawPrefix}${mail.messageId}`];
+  const raw = await getRawMail(deps.s3, bucket, key);
+  const envelope = sesEnvelope({
+    receipt,
+    mailFrom: mail.source,
+    fromDomain: headerFromDomain(mail.commonHeaders.from?.[0]),
+    authenticationResults: mail.headers.filter((h) => h.name.toLowerCase() === 'authentication-results').map((h) => h.value),
+  });
+  const [outcome] = await captureBatch(deps, [{ raw, envelope, source: `ses:${mail.messageId}` }]);
+  return outcome!;
+}
+
+function headerFromDomain(from: string | undefined): string | null {
+  if (!from) return null;
+  const parsed = addressparser(from, { flatten: true });
+  const email = parsed.length === 1 ? normalizeAddress(parsed[0]?.address) : null;
+  return email ? email.slice(email.lastIndexOf('@') + 1) : null;
+}

@@ -1,0 +1,120 @@
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import S3rver from 's3rver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from '#commons/logger';
+import { createHandler } from '../../functions/capture/handler.ts';
+import type { SesCaptureDeps } from '../../functions/capture/ses-capture.ts';
+import { startTestStore, testUser, type TestStore } from '../support/local-store.ts';
+import { composeMail } from '../support/mail.ts';
+import { sesEvent } from '../support/ses-event.ts';
+
+const BUCKET = 'nurture-raw';
+const PREFIX = 'raw/';
+let ts: TestStore;
+let s3server: S3rver;
+let s3: S3Client;
+let dir: string;
+const user = testUser({ userId: 'u_ses00001', email: 'me@example.org', aliases: [] });
+const log = memoryLogger();
+
+function deps(overrides: Partial<SesCaptureDeps> = {}): () => SesCaptureDeps {
+  return () => ({ store: ts.store, s3, rawBucket: BUCKET, rawPrefix: PREFIX, config: { captureAddress: 'log@in.example.com' }, log, now: () => new Date('2026-11-20T10:00:02Z'), ...overrides });
+}
+
+async function deliver(messageId: string, raw: Buffer): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}${messageId}`, Body: raw }));
+}
+
+beforeAll(async () => {
+  ts = await startTestStore();
+  await ts.store.createUser(user);
+  dir = mkdtempSync(join(tmpdir(), 's3rver-'));
+  s3server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir });
+  const { port } = await s3server.run();
+  s3 = new S3Client({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+});
+afterAll(async () => {
+  await s3server.close();
+  await ts.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('capture Lambda behind the SES receipt rule', () => {
+  it('reads the raw mail from S3 by the rule prefix and SES message id, and records contacts', async () => {
+    const raw = await composeMail({ from: 'Me <me@example.org>', to: 'Jane Doe <jane@acme.com>', subject: 'Hi', text: 'hello', messageId: '<s1@example.org>' });
+    await deliver('ses-msg-1', raw);
+    const out = await createHandler(deps())(sesEvent({ messageId: 'ses-msg-1', from: 'Me <me@example.org>' }));
+    expect(out.outcomes).toEqual([{ messageId: '<s1@example.org>', kind: 'outgoing', reason: null }]);
+    expect((await ts.store.listContacts(user.userId)).map((c) => c.email)).toContain('jane@acme.com');
+  });
+
+  it('rejects a From that DMARC did not authenticate', async () => {
+    const raw = await composeMail({ from: 'me@example.org', to: 'eve@corp.io', subject: 'spoof', text: 'x', messageId: '<s2@example.org>' });
+    await deliver('ses-msg-2', raw);
+    const out = await createHandler(deps())(sesEvent({ messageId: 'ses-msg-2', from: 'me@example.org', dmarc: 'FAIL', spf: 'FAIL', dkim: 'FAIL' }));
+    expect(out.outcomes[0]).toMatchObject({ kind: 'rejected', reason: 'unauthenticated' });
+    expect((await ts.store.listContacts(user.userId)).map((c) => c.email)).not.toContain('eve@corp.io');
+  });
+
+  it('accepts SPF aligned with the From domain when the domain publishes no DMARC', async () => {
+    const raw = await composeMail({ from: 'me@example.org', to: 'spf@corp.io', subject: 'x', text: 'x', messageId: '<s3@example.org>' });
+    await deliver('ses-msg-3', raw);
+    const out = await createHandler(deps())(sesEvent({ messageId: 'ses-msg-3', from: 'me@example.org', mailFrom: 'bounce@mail.example.org', dmarc: 'GRAY', dkim: 'GRAY' }));
+    expect(out.outcomes[0]).toMatchObject({ kind: 'outgoing' });
+  });
+
+  it('does not accept SPF that passed for another domain', async () => {
+    const raw = await composeMail({ from: 'me@example.org', to: 'spf2@corp.io', subject: 'x', text: 'x', messageId: '<s4@example.org>' });
+    await deliver('ses-msg-4', raw);
+    const out = await createHandler(deps())(
+      sesEvent({ messageId: 'ses-msg-4', from: 'me@example.org', mailFrom: 'attacker@evil.net', dmarc: 'GRAY', dkim: 'FAIL', authenticationResults: 'amazonses.com; spf=pass smtp.mailfrom=evil.net; dkim=fail' }),
+    );
+    expect(out.outcomes[0]).toMatchObject({ kind: 'rejected', reason: 'unauthenticated' });
+  });
+
+  it('rejects a DMARC pass for one domain when the raw mail claims another From', async () => {
+    const raw = await composeMail({ from: 'me@example.org', to: 'x@corp.io', subject: 'x', text: 'x', messageId: '<s5@example.org>' });
+    await deliver('ses-msg-5', raw);
+    // SES saw a different From header (e.g. two From headers): the verdict is not for this sender.
+    const out = await createHandler(deps())(sesEvent({ messageId: 'ses-msg-5', from: 'someone@other.org' }));
+    expect(out.outcomes[0]).toMatchObject({ kind: 'rejected' });
+  });
+
+  it('never processes a virus verdict FAIL', async () => {
+    const raw = await composeMail({ from: 'me@example.org', to: 'v@corp.io', subject: 'x', text: 'x', messageId: '<s6@example.org>' });
+    await deliver('ses-msg-6', raw);
+    const out = await createHandler(deps())(sesEvent({ messageId: 'ses-msg-6', from: 'me@example.org', virus: 'FAIL' }));
+    expect(out.outcomes[0]).toMatchObject({ kind: 'rejected', reason: 'virus' });
+  });
+
+  it('drops an invalid event with a logged reason instead of retrying it forever', async () => {
+    const out = await createHandler(deps())({ Records: [{ eventSource: 'aws:sqs' }] });
+    expect(out.outcomes).toEqual([]);
+    expect(log.entries.some((e) => e.message === 'invalid SES event')).toBe(true);
+  });
+
+  it('throws (so Lambda retries) when S3 is throttling, and the raw mail is still there', async () => {
+    const raw = await composeMail({ from: 'me@example.org', to: 't@corp.io', subject: 'x', text: 'x', messageId: '<s7@example.org>' });
+    await deliver('ses-msg-7', raw);
+    const faulty = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const mock = mockClient(faulty);
+    mock.on(GetObjectCommand).rejects(Object.assign(new Error('SlowDown'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } }));
+    await expect(createHandler(deps({ s3: faulty }))(sesEvent({ messageId: 'ses-msg-7', from: 'me@example.org' }))).rejects.toThrow(/capture failed for ses-msg-7/);
+    const kept = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}ses-msg-7` }));
+    expect(Buffer.from(await kept.Body!.transformToByteArray()).equals(raw)).toBe(true);
+    // The retry succeeds once S3 answers again.
+    const retry = await createHandler(deps())(sesEvent({ messageId: 'ses-msg-7', from: 'me@example.org' }));
+    expect(retry.outcomes[0]).toMatchObject({ kind: 'outgoing' });
+  });
+});

@@ -1,0 +1,76 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from '#commons/logger';
+import { startRuntime, type Runtime } from '../../functions/local/runtime.ts';
+import { smtpPassword } from '../../functions/local/local-secret.ts';
+import { testUser } from '../support/local-store.ts';
+
+const CAPTURE = 'log@nurture.localhost';
+let rt: Runtime;
+let dataDir: string;
+const user = testUser({ userId: 'u_smtp0001', email: 'me@example.org', aliases: ['me@work.example'] });
+const other = testUser({ userId: 'u_smtp0002', email: 'other@example.org', aliases: [] });
+
+function transport(auth?: { user: string; pass: string }) {
+  return nodemailer.createTransport({ host: rt.info.smtp.host, port: rt.info.smtp.port, secure: false, ignoreTLS: true, auth });
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'nurture-smtp-'));
+  rt = await startRuntime({ dataDir, captureAddress: CAPTURE, smtpPort: 0, sesPort: 0, log: memoryLogger() });
+  await rt.store.createUser(user);
+  await rt.store.createUser(other);
+});
+afterAll(async () => {
+  await rt.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the local SMTP capture entry', () => {
+  it('records mail BCC’d by an authenticated user, and keeps the raw message on disk', async () => {
+    const info = await transport({ user: user.email, pass: smtpPassword(rt.secret, user.email) }).sendMail({
+      from: 'Me <me@example.org>',
+      to: 'Jane Doe <jane@acme.com>',
+      bcc: CAPTURE,
+      subject: 'Lisbon offsite',
+      text: 'Hi Jane',
+    });
+    expect(info.response).toMatch(/Accepted: outgoing/);
+    const contacts = await rt.store.listContacts(user.userId);
+    expect(contacts.map((c) => [c.email, c.name])).toEqual([['jane@acme.com', 'Jane Doe']]);
+    const days = readdirSync(join(dataDir, 'raw'));
+    expect(readdirSync(join(dataDir, 'raw', days[0]!)).length).toBeGreaterThan(0);
+  });
+
+  it('accepts an alias of the authenticated user as From', async () => {
+    const info = await transport({ user: user.email, pass: smtpPassword(rt.secret, user.email) }).sendMail({ from: 'me@work.example', to: 'sam@corp.io', bcc: CAPTURE, subject: 's', text: 'x' });
+    expect(info.response).toMatch(/Accepted: outgoing/);
+  });
+
+  it('refuses a wrong password', async () => {
+    await expect(transport({ user: user.email, pass: 'wrong' }).sendMail({ from: user.email, to: 'x@corp.io', bcc: CAPTURE, text: 'x' })).rejects.toThrow(/Invalid username or password/);
+  });
+
+  it('keeps but does not act on mail without SMTP AUTH', async () => {
+    const info = await transport().sendMail({ from: user.email, to: 'spoof@corp.io', bcc: CAPTURE, subject: 's', text: 'x' });
+    expect(info.response).toMatch(/rejected \(unauthenticated\)/);
+    expect((await rt.store.listContacts(user.userId)).map((c) => c.email)).not.toContain('spoof@corp.io');
+  });
+
+  it('does not let one user write into another user’s data', async () => {
+    const info = await transport({ user: other.email, pass: smtpPassword(rt.secret, other.email) }).sendMail({ from: user.email, to: 'intruder@corp.io', bcc: CAPTURE, subject: 's', text: 'x' });
+    expect(info.response).toMatch(/rejected \(unauthenticated\)/);
+    expect((await rt.store.listContacts(user.userId)).map((c) => c.email)).not.toContain('intruder@corp.io');
+    expect(await rt.store.listContacts(other.userId)).toEqual([]);
+  });
+
+  it('takes a note written to the capture address', async () => {
+    const info = await transport({ user: user.email, pass: smtpPassword(rt.secret, user.email) }).sendMail({ from: user.email, to: CAPTURE, subject: 'met', text: 'Met Priya Shah <priya@lab.org> at the conference.' });
+    expect(info.response).toMatch(/Accepted: note/);
+    const priya = (await rt.store.listContacts(user.userId)).find((c) => c.email === 'priya@lab.org');
+    expect(priya?.metAt).toBeDefined();
+  });
+});

@@ -1,0 +1,92 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeMail } from '../support/mail.ts';
+import { mboxEntry } from '../support/mbox.ts';
+
+const BIN = resolve(import.meta.dirname, '../../bin/nurture.js');
+let dir: string;
+
+function nurture(...args: string[]): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, [BIN, '--data', join(dir, 'data'), ...args], { encoding: 'utf8', env: { ...process.env, NURTURE_CAPTURE: 'log@in.example.com' } });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nurture-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the nurture CLI, as a user runs it', () => {
+  it('registers a user, rejects a bad time zone, and refuses a second registration', () => {
+    const ok = nurture('users', 'add', 'me@example.com', '--alias', 'me@work.example', '--name', 'Me', '--tz', 'Europe/Berlin');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/Registered me@example.com/);
+    const bad = nurture('users', 'add', 'x@example.com', '--tz', 'Mars/Olympus');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/time zone/);
+    const again = nurture('users', 'add', 'me@example.com');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/already registered/);
+  });
+
+  it('explains a note and a BCC’d mail with the JSON contract', async () => {
+    const note = join(dir, 'note.eml');
+    writeFileSync(note, await composeMail({ from: 'me@example.com', to: 'log@in.example.com', subject: 'met', text: 'Met Jane Doe <jane@acme.com> at the meetup.' }));
+    const sent = join(dir, 'sent.eml');
+    writeFileSync(sent, await composeMail({ from: 'me@example.com', to: 'Ana <ana@corp.io>', subject: 'hi', text: 'Hello Ana', messageId: '<cli1@example.com>' }));
+    const r = nurture('explain', note, sent, '--json');
+    expect(r.status).toBe(0);
+    const [n, s] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(n).toMatchObject({ kind: 'note', contacts: [{ email: 'jane@acme.com', name: 'Jane Doe' }] });
+    expect(s).toMatchObject({ file: sent, messageId: '<cli1@example.com>', kind: 'outgoing', reason: null, from: 'me@example.com', contacts: [{ email: 'ana@corp.io', name: 'Ana' }] });
+    for (const key of ['date', 'ownText', 'promises']) expect(s).toHaveProperty(key);
+  });
+
+  it('ingests an mbox and lists the contacts as JSON; a second import changes nothing', async () => {
+    const mbox = join(dir, 'Sent.mbox');
+    const mails = await Promise.all(
+      ['ana@corp.io', 'bob@corp.io', 'ana@corp.io'].map((to, i) => composeMail({ from: 'me@example.com', to, subject: `s${i}`, text: 'x', messageId: `<mb${i}@example.com>`, date: new Date(`2026-10-0${i + 1}T10:00:00Z`) })),
+    );
+    writeFileSync(mbox, Buffer.concat(mails.map((m) => mboxEntry(m))));
+    expect(nurture('ingest', mbox).status).toBe(0);
+    const first = nurture('contacts', '--json');
+    expect(first.status).toBe(0);
+    const contacts = JSON.parse(first.stdout) as { email: string; count: number }[];
+    expect(contacts.find((c) => c.email === 'ana@corp.io')?.count).toBe(2);
+    expect(nurture('ingest', '--restart', mbox).status).toBe(0);
+    expect(JSON.parse(nurture('contacts', '--json').stdout)).toEqual(contacts);
+  });
+});
+
+describe('npm start', () => {
+  it('prints where it listens, captures over SMTP, and the CLI reads the same data while it runs', async () => {
+    const data = join(dir, 'data');
+    const password = nurture('users', 'password', 'me@example.com').stdout.trim();
+    const child = spawn(process.execPath, [BIN, '--data', data, 'start', '--smtp-port', '0', '--ses-port', '0'], { env: { ...process.env, NURTURE_CAPTURE: 'log@in.example.com' } });
+    try {
+      const banner = await new Promise<string>((ok, fail) => {
+        let err = '';
+        child.stderr.on('data', (c: Buffer) => {
+          err += c.toString();
+          if (err.includes('Press Ctrl+C')) ok(err);
+        });
+        child.once('exit', (code) => fail(new Error(`exited ${code}: ${err}`)));
+        setTimeout(() => fail(new Error(`no banner: ${err}`)), 20_000);
+      });
+      const port = Number(/capture \(SMTP\)\s+127\.0\.0\.1:(\d+)/.exec(banner)?.[1]);
+      expect(port).toBeGreaterThan(0);
+      expect(banner).toMatch(/sent mail \(SES\)\s+http:\/\/127\.0\.0\.1:\d+/);
+      await nodemailer
+        .createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, auth: { user: 'me@example.com', pass: password } })
+        .sendMail({ from: 'me@example.com', to: 'live@corp.io', bcc: 'log@in.example.com', subject: 'live', text: 'x' });
+      const contacts = JSON.parse(nurture('contacts', '--json').stdout) as { email: string }[];
+      expect(contacts.map((c) => c.email)).toContain('live@corp.io');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * The digest as a real mail client engine shows it: headless Chromium (Debian's package, driven by playwright-core)
+ * at phone and desktop widths, light and dark. Screenshots land in test/.out/ for a human look.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderDigest } from '../../functions/digest/render.ts';
+import { emptyDigest, HOSTILE_NAME, sampleDigest } from './sample-digest.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const OUT = fileURLToPath(new URL('../.out/', import.meta.url));
+const skipBrowser = process.env.NURTURE_SKIP_BROWSER === '1';
+if (skipBrowser) console.warn('NURTURE_SKIP_BROWSER=1: SKIPPING the Chromium rendering tests — the digest is NOT checked in a real engine.');
+const OPTS = {
+  replyTo: 'reply+t0k3n@in.example.com',
+  unsubscribeMailto: 'mailto:unsubscribe+t0k3n@in.example.com',
+  unsubscribeUrl: 'https://nurture.example.com/unsubscribe?t=t0k3n',
+};
+
+describe('digest rendering (no browser)', () => {
+  const rendered = renderDigest(sampleDigest(), OPTS);
+
+  it('escapes everything that came from mail in the HTML part', () => {
+    expect(rendered.html).not.toContain('<img');
+    expect(rendered.html).not.toContain('<script');
+    expect(rendered.html).not.toContain('<b>not bold</b>');
+    expect(rendered.html).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+  });
+
+  it('keeps the plain-text part literal and readable on its own', () => {
+    expect(rendered.text).toContain(`1.  Check in with ${HOSTILE_NAME}`);
+    expect(rendered.text).not.toMatch(/&lt;|&amp;|&#x/);
+    expect(rendered.text).toContain('REPLY TO THIS MAIL');
+    expect(rendered.text).toContain('37 mails captured, 14 people reached');
+    for (const line of rendered.text.split('\n')) {
+      if (!/mailto:|https:/.test(line)) expect(line.length, line).toBeLessThanOrEqual(78);
+    }
+  });
+
+  it('inlines CSS and keeps only the dark-mode and narrow-screen rules in <style>', () => {
+    expect(rendered.html).toMatch(/<td[^>]*style="[^"]*font-family/);
+    const styles = [...rendered.html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1]).join('');
+    expect(styles).toContain('prefers-color-scheme: dark');
+    expect(styles).toContain('max-width: 480px');
+    expect(styles, 'base rules are inlined, not left in <style>').not.toContain('font-family');
+  });
+
+  it('carries lang, color-scheme and no remote resources', () => {
+    expect(rendered.html).toMatch(/<html lang="en"/);
+    expect(rendered.html).toContain('<meta name="color-scheme" content="light dark">');
+    expect(rendered.html).not.toMatch(/\b(src|background)=["']?(https?:)?\/\//i);
+    expect(rendered.html).not.toMatch(/url\(|@import|<link\b/i);
+  });
+
+  it('makes each reply example a pre-filled reply to the signed address', () => {
+    expect(rendered.html).toContain('href="mailto:reply+t0k3n@in.example.com?subject&#x3D;');
+    expect(rendered.html).toContain('body&#x3D;done%205');
+  });
+
+  it('renders an empty week as one short line, never an empty template', () => {
+    const empty = renderDigest(emptyDigest(), OPTS);
+    expect(empty.text).toContain('nothing needs you this week');
+    expect(empty.html).not.toContain('class="section-title"');
+  });
+});
+
+describe.skipIf(skipBrowser)('digest in headless Chromium', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: install it with \`apt-get install -y chromium spamassassin\` (CI installs them), ` +
+          'or set NURTURE_SKIP_BROWSER=1 to skip these tests.',
+      );
+    }
+    mkdirSync(OUT, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--no-first-run',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const cases = [
+    { name: 'sample', model: sampleDigest },
+    { name: 'empty', model: emptyDigest },
+  ] as const;
+
+  for (const { name, model } of cases) {
+    for (const width of [375, 1024]) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        it(`${name} at ${width}px (${colorScheme}): no horizontal scroll, no script, no network, hostile name as text`, async () => {
+          const { html } = renderDigest(model(), OPTS);
+          writeFileSync(`${OUT}digest-${name}.html`, html);
+          const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme });
+          const page = await context.newPage();
+          const requests: string[] = [];
+          const dialogs: string[] = [];
+          page.on('request', (r) => requests.push(r.url()));
+          page.on('dialog', (d) => {
+            dialogs.push(d.message());
+            void d.dismiss();
+          });
+          await page.route('**/*', (route) => route.abort());
+          await page.setContent(html, { waitUntil: 'load' });
+
+          const facts = await page.evaluate(() => ({
+            scrollWidth: document.documentElement.scrollWidth,
+            innerWidth: window.innerWidth,
+            scripts: document.querySelectorAll('script').length,
+            images: document.querySelectorAll('img').length,
+            text: document.body.innerText,
+            lang: document.documentElement.lang,
+            bodyBg: getComputedStyle(document.body).backgroundColor,
+          }));
+          await page.screenshot({ path: `${OUT}digest-${name}-${width}-${colorScheme}.png`, fullPage: true });
+          await context.close();
+
+          expect(facts.scrollWidth, 'horizontal scroll').toBeLessThanOrEqual(facts.innerWidth);
+          expect(facts.scripts).toBe(0);
+          expect(facts.images).toBe(0);
+          expect(requests, 'network requests').toEqual([]);
+          expect(dialogs).toEqual([]);
+          expect(facts.lang).toBe('en');
+          expect(facts.bodyBg).toBe(colorScheme === 'dark' ? 'rgb(20, 22, 21)' : 'rgb(243, 241, 236)');
+          if (name === 'sample') expect(facts.text).toContain(HOSTILE_NAME);
+        });
+      }
+    }
+  }
+});

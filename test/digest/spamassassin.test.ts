@@ -1,0 +1,91 @@
+/**
+ * The digest as it leaves: full MIME (text + HTML, Date, Message-ID, From/To/Reply-To, List-Unsubscribe with
+ * RFC 8058 one-click) scored by Debian's SpamAssassin with local rules only (`spamassassin -L -t`).
+ * Pass = total ≤ 0 and no rule with positive points (0.0-point rules are informational).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { describe, expect, it } from 'vitest';
+import { renderDigest } from '../../functions/digest/render.ts';
+import { sampleDigest } from './sample-digest.ts';
+
+const SPAMASSASSIN = '/usr/bin/spamassassin';
+const skipBrowser = process.env.NURTURE_SKIP_BROWSER === '1';
+if (skipBrowser) console.warn('NURTURE_SKIP_BROWSER=1: SKIPPING the SpamAssassin tests — the digest is NOT checked in a real engine.');
+
+interface RuleHit {
+  readonly points: number;
+  readonly rule: string;
+  readonly description: string;
+}
+
+/** Reads "Content analysis details: (x points, …)" and the rule table under it from a `-t` report. */
+function parseReport(report: string): { score: number; hits: RuleHit[] } {
+  const details = report.indexOf('Content analysis details:');
+  if (details < 0) throw new Error(`no SpamAssassin report in output:\n${report.slice(0, 2000)}`);
+  const score = Number(/\((-?\d+(?:\.\d+)?) points?,/.exec(report.slice(details))?.[1]);
+  const hits: RuleHit[] = [];
+  for (const line of report.slice(details).split('\n')) {
+    const m = /^\s*(-?\d+(?:\.\d+)?)\s+([A-Z0-9_]+)\s+(.*)$/.exec(line);
+    const last = hits[hits.length - 1];
+    if (m) hits.push({ points: Number(m[1]), rule: m[2] as string, description: (m[3] as string).trim() });
+    // Long descriptions continue on indented lines under the description column.
+    else if (last && /^\s{20,}\S/.test(line)) hits[hits.length - 1] = { ...last, description: `${last.description} ${line.trim()}` };
+  }
+  return { score, hits };
+}
+
+const REPLY_TO = 'reply+v1.dTEuMjAyNi0xMS0zMA.c2lnbmF0dXJl@in.nurture.example.com';
+const UNSUBSCRIBE_MAILTO = 'mailto:unsubscribe+v1.dTEuMjAyNi0xMS0zMA.c2lnbmF0dXJl@in.nurture.example.com';
+const UNSUBSCRIBE_URL = 'https://nurture.example.com/unsubscribe?t=v1.dTEuMjAyNi0xMS0zMA.c2lnbmF0dXJl';
+
+async function buildMime(unsubscribeUrl: string | undefined): Promise<Buffer> {
+  const model = sampleDigest();
+  const replyTo = REPLY_TO;
+  const unsubscribeMailto = UNSUBSCRIBE_MAILTO;
+  const { subject, html, text } = renderDigest(model, {
+    replyTo,
+    unsubscribeMailto,
+    ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
+  });
+  const mail = new MailComposer({
+    from: { name: 'Nurture', address: 'digest@nurture.example.com' },
+    to: { name: model.userName ?? '', address: model.user },
+    replyTo,
+    subject,
+    text,
+    html,
+    date: new Date('2026-11-30T07:00:00.000Z'),
+    messageId: `<digest.u-maria.${model.weekOf}@nurture.example.com>`,
+    headers: unsubscribeUrl
+      ? {
+          'List-Unsubscribe': `<${unsubscribeMailto}>, <${unsubscribeUrl}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        }
+      : { 'List-Unsubscribe': `<${unsubscribeMailto}>` },
+  });
+  return mail.compile().build();
+}
+
+describe.skipIf(skipBrowser)('digest MIME under SpamAssassin local rules', () => {
+  it.each([
+    ['as deployed (mailto + one-click HTTPS unsubscribe)', UNSUBSCRIBE_URL],
+    ['locally (mailto unsubscribe only)', undefined],
+  ])('%s: scores ≤ 0 with no non-informational rule hit', async (_name, unsubscribeUrl) => {
+    if (!existsSync(SPAMASSASSIN)) {
+      throw new Error(
+        `${SPAMASSASSIN} is missing: install it with \`apt-get install -y chromium spamassassin\` (CI installs them), ` +
+          'or set NURTURE_SKIP_BROWSER=1 to skip these tests.',
+      );
+    }
+    const mime = await buildMime(unsubscribeUrl);
+    const run = spawnSync(SPAMASSASSIN, ['-L', '-t'], { input: mime, encoding: 'utf8', timeout: 120_000 });
+    if (run.error) throw run.error;
+    const { score, hits } = parseReport(run.stdout);
+    const offending = hits.filter((h) => h.points > 0);
+    const listing = hits.map((h) => `${h.points.toFixed(1).padStart(5)} ${h.rule} — ${h.description}`).join('\n');
+    expect(offending, `SpamAssassin score ${score}; rules hit:\n${listing}`).toEqual([]);
+    expect(score, `SpamAssassin score ${score}; rules hit:\n${listing}`).toBeLessThanOrEqual(0);
+  }, 120_000);
+});

@@ -1,0 +1,452 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkinScore,
+  learnedRhythmDays,
+  mailtoUrl,
+  selectDigest,
+  topicWords,
+  type DigestInput,
+  type DigestModel,
+} from '../../functions/domain/digest-select.ts';
+import type { Contact, StoredPromise, User } from '../../functions/domain/types.ts';
+
+/** Monday 30 Nov 2026, 08:00 in Berlin. */
+const NOW = '2026-11-30T07:00:00.000Z';
+const DAY = 86_400_000;
+const daysAgo = (d: number) => new Date(Date.parse(NOW) - d * DAY).toISOString();
+/** Interaction dates every `gap` days, the newest `since` days ago. */
+const rhythm = (since: number, gap: number, n = 5) => Array.from({ length: n }, (_, i) => daysAgo(since + i * gap));
+
+const USER: User = {
+  userId: 'u1',
+  email: 'me@example.org',
+  aliases: ['me@work.example'],
+  name: 'Maria Keller',
+  tz: 'Europe/Berlin',
+  checkins: 3,
+  digestDay: 1,
+  digestHour: 8,
+  paused: false,
+  confirmations: true,
+  createdAt: '2025-01-01T00:00:00.000Z',
+};
+
+function contact(email: string, over: Partial<Contact> = {}): Contact {
+  const recentDates = over.recentDates ?? rhythm(60, 28);
+  return {
+    email,
+    name: email.split('@')[0]?.replace(/^./, (c) => c.toUpperCase()),
+    firstContacted: daysAgo(400),
+    lastContacted: recentDates[0] ?? daysAgo(60),
+    count: 10,
+    recentDates,
+    replies: 3,
+    notes: [],
+    seen: [],
+    ...over,
+  };
+}
+
+function promise(id: string, over: Partial<StoredPromise> = {}): StoredPromise {
+  return {
+    id,
+    text: `Promise ${id}.`,
+    action: 'send',
+    to: ['jane@acme.example'],
+    dueText: null,
+    due: '2026-12-04',
+    messageId: null,
+    messageKey: id,
+    createdAt: daysAgo(6),
+    state: 'open',
+    ...over,
+  };
+}
+
+function digest(over: Partial<DigestInput> = {}): DigestModel {
+  return selectDigest({
+    user: USER,
+    contacts: [],
+    promises: [],
+    now: NOW,
+    weekOf: '2026-11-30',
+    stats: { mailsCaptured: 5, peopleReached: 3 },
+    ...over,
+  });
+}
+
+const section = (m: DigestModel, key: string) => m.items.filter((i) => i.section === key);
+const emailsIn = (m: DigestModel, key: string) => section(m, key).flatMap((i) => i.contacts);
+
+describe('check-ins', () => {
+  it('ranks by coldness relative to the contact’s own rhythm', () => {
+    // Weekly correspondent silent 4 weeks (4× its rhythm) beats a bimonthly one silent 10 weeks (1.2×).
+    const weekly = contact('weekly@a.example', { recentDates: rhythm(28, 7) });
+    const bimonthly = contact('bimonthly@b.example', { recentDates: rhythm(70, 60) });
+    const m = digest({ user: { ...USER, checkins: 1 }, contacts: [bimonthly, weekly] });
+    expect(emailsIn(m, 'checkin')).toEqual(['weekly@a.example']);
+  });
+
+  it('weighs strength: frequent, two-way relationships first at equal coldness', () => {
+    const strong = contact('strong@a.example', { count: 40, replies: 30 });
+    const weak = contact('weak@b.example', { count: 3, replies: 0 });
+    expect(emailsIn(digest({ contacts: [weak, strong] }), 'checkin')).toEqual(['strong@a.example', 'weak@b.example']);
+  });
+
+  it('learns the rhythm from the median gap, with a 30-day default for fewer than three dates', () => {
+    expect(learnedRhythmDays(rhythm(0, 28))).toBe(28);
+    expect(learnedRhythmDays([daysAgo(0), daysAgo(3), daysAgo(10), daysAgo(100)])).toBe(7);
+    expect(learnedRhythmDays([daysAgo(1), daysAgo(5)])).toBeNull();
+    const young = (since: number) =>
+      contact('new@a.example', { recentDates: [daysAgo(since), daysAgo(since + 5)], count: 2 });
+    expect(checkinScore(young(20), Date.parse(NOW)).qualifies).toBe(false); // 20 days < 30-day default
+    expect(checkinScore(young(35), Date.parse(NOW)).qualifies).toBe(true);
+  });
+
+  it('never suggests someone written to within two weeks, however fast the rhythm', () => {
+    const daily = contact('daily@a.example', { recentDates: rhythm(10, 1, 10) });
+    expect(checkinScore(daily, Date.parse(NOW)).qualifies).toBe(false);
+    expect(digest({ contacts: [daily] }).empty).toBe(true);
+  });
+
+  it('fades relationships silent for years below ones cold for months', () => {
+    const months = contact('months@a.example', { recentDates: rhythm(120, 30) });
+    const years = contact('years@b.example', { recentDates: rhythm(1500, 30) });
+    expect(emailsIn(digest({ contacts: [years, months] }), 'checkin')[0]).toBe('months@a.example');
+  });
+
+  it('rotates: nobody suggested in the last 13 days comes back unless nothing else qualifies', () => {
+    const top = contact('top@a.example', { count: 50, replies: 40, lastSuggested: daysAgo(7) });
+    const other = contact('other@b.example', { count: 3 });
+    const one = { ...USER, checkins: 1 };
+    expect(emailsIn(digest({ user: one, contacts: [top, other] }), 'checkin')).toEqual(['other@b.example']);
+    // Nothing else qualifies: last week's person fills the place.
+    expect(emailsIn(digest({ user: one, contacts: [top] }), 'checkin')).toEqual(['top@a.example']);
+    // Two weeks on, back in the running.
+    const later = { ...top, lastSuggested: daysAgo(14) };
+    expect(emailsIn(digest({ user: one, contacts: [later, other] }), 'checkin')).toEqual(['top@a.example']);
+    // The caller's list of last week's suggestions counts the same as lastSuggested.
+    const unmarked = { ...top, lastSuggested: undefined };
+    expect(
+      emailsIn(digest({ user: one, contacts: [unmarked, other], suggestedLastWeek: ['top@a.example'] }), 'checkin'),
+    ).toEqual(['other@b.example']);
+  });
+
+  it('lets ignored suggestions drift down instead of sticking at the top', () => {
+    const a = contact('a@a.example', { count: 20 });
+    const b = contact('b@b.example', { count: 15 });
+    expect(emailsIn(digest({ contacts: [a, b] }), 'checkin')).toEqual(['a@a.example', 'b@b.example']);
+    const ignored = { ...a, ignoredSuggestions: 2 };
+    expect(emailsIn(digest({ contacts: [ignored, b] }), 'checkin')).toEqual(['b@b.example', 'a@a.example']);
+  });
+
+  it('never shows skipped contacts while the skip lasts, even when nobody else qualifies', () => {
+    const skipped = contact('skip@a.example', { skipUntil: daysAgo(-10) });
+    expect(digest({ contacts: [skipped] }).empty).toBe(true);
+    const expired = { ...skipped, skipUntil: daysAgo(1) };
+    expect(emailsIn(digest({ contacts: [expired] }), 'checkin')).toEqual(['skip@a.example']);
+  });
+
+  it('sends nothing to a paused user', () => {
+    const m = digest({
+      user: { ...USER, paused: true },
+      contacts: [contact('a@a.example')],
+      promises: [promise('p1', { due: '2026-11-20' })],
+    });
+    expect(m.empty).toBe(true);
+    expect(m.items).toEqual([]);
+  });
+
+  it('never suggests the user’s own addresses', () => {
+    const m = digest({ contacts: [contact('me@work.example'), contact('ME@example.org')] });
+    expect(m.empty).toBe(true);
+  });
+
+  it('says why, shows the latest note, and links a mail with a friendly subject', () => {
+    const ana = contact('ana+work@acme.example', {
+      name: 'Ana Souza',
+      recentDates: rhythm(77, 28),
+      lastSubject: 'Re: RE: Lisbon offsite',
+      notes: [
+        { date: daysAgo(100), text: 'older note' },
+        { date: daysAgo(50), text: 'Daughter Jane just   started college.' },
+      ],
+    });
+    const [item] = section(digest({ contacts: [ana] }), 'checkin');
+    expect(item).toMatchObject({
+      n: 1,
+      text: 'Check in with Ana Souza',
+      why: 'last wrote 11 weeks ago about “Lisbon offsite”; you usually write every 4 weeks',
+      note: 'Daughter Jane just started college.',
+      mailto: 'mailto:ana%2Bwork@acme.example?subject=How%20are%20things%2C%20Ana%3F',
+      promiseId: null,
+    });
+    const fromMap = digest({
+      contacts: [ana],
+      notesByContact: new Map([['ana+work@acme.example', [{ date: daysAgo(2), text: 'Moved to Porto' }]]]),
+    });
+    expect(section(fromMap, 'checkin')[0]?.note).toBe('Moved to Porto');
+  });
+
+  it('does not also list as a check-in someone already owed a promise this week', () => {
+    const jane = contact('jane@acme.example');
+    const m = digest({ contacts: [jane], promises: [promise('p1')] });
+    expect(emailsIn(m, 'checkin')).toEqual([]);
+    expect(emailsIn(m, 'promise')).toEqual(['jane@acme.example']);
+  });
+});
+
+describe('follow-ups with new people', () => {
+  const fresh = (email: string, over: Partial<Contact>) =>
+    contact(email, { count: 1, replies: 0, recentDates: [], notes: [], ...over });
+
+  it('lists people met 2–7 days ago (a note) with nothing sent since', () => {
+    const tom = fresh('tom@startup.example', {
+      name: 'Tom Baker',
+      count: 0,
+      metAt: daysAgo(4),
+      firstContacted: daysAgo(4),
+      lastContacted: daysAgo(4),
+      notes: [{ date: daysAgo(4), text: 'Met at the meetup' }],
+    });
+    const [item] = section(digest({ contacts: [tom] }), 'followup');
+    expect(item).toMatchObject({
+      text: 'Follow up with Tom Baker',
+      why: 'you met on Thursday; nothing sent since',
+      note: 'Met at the meetup',
+      mailto: 'mailto:tom@startup.example?subject=Great%20to%20meet%20you%2C%20Tom',
+    });
+  });
+
+  it('lists people first written to 2–7 days ago and not written to again', () => {
+    const lea = fresh('lea@x.example', {
+      name: 'Lea',
+      firstContacted: daysAgo(3),
+      lastContacted: daysAgo(3),
+      lastSubject: 'Pilot & pricing',
+    });
+    const [item] = section(digest({ contacts: [lea] }), 'followup');
+    expect(item?.why).toBe('you first wrote on Friday about “Pilot & pricing”; nothing sent since');
+    expect(item?.mailto).toBe('mailto:lea@x.example?subject=Re%3A%20Pilot%20%26%20pricing');
+  });
+
+  it('waits two days before nagging, and lets go after a week', () => {
+    const yesterday = fresh('y@x.example', { metAt: daysAgo(1), firstContacted: daysAgo(1), lastContacted: daysAgo(1), count: 0 });
+    const twoDays = fresh('t@x.example', { firstContacted: daysAgo(2), lastContacted: daysAgo(2) });
+    const old = fresh('o@x.example', { firstContacted: daysAgo(8), lastContacted: daysAgo(8) });
+    expect(emailsIn(digest({ contacts: [yesterday, twoDays, old] }), 'followup')).toEqual(['t@x.example']);
+  });
+
+  it('leaves out people already followed up (a later mail, whenever it was)', () => {
+    const mailedAgain = fresh('a@x.example', { firstContacted: daysAgo(5), lastContacted: daysAgo(4), count: 2 });
+    const metThenMailed = fresh('b@x.example', {
+      metAt: daysAgo(5),
+      firstContacted: daysAgo(5),
+      lastContacted: daysAgo(3),
+      count: 1,
+    });
+    expect(digest({ contacts: [mailedAgain, metThenMailed] }).empty).toBe(true);
+  });
+
+  it('does not treat an old acquaintance met again as a new person', () => {
+    const known = contact('k@x.example', { metAt: daysAgo(3), firstContacted: daysAgo(300), lastContacted: daysAgo(3) });
+    expect(emailsIn(digest({ contacts: [known] }), 'followup')).toEqual([]);
+  });
+});
+
+describe('promises', () => {
+  const contacts = [contact('jane@acme.example', { name: 'Jane Doe', recentDates: rhythm(2, 7) })];
+
+  it('lists open promises overdue first, with whom, the sentence, the due day and how late', () => {
+    const m = digest({
+      contacts,
+      promises: [
+        promise('later', { due: '2026-12-04', createdAt: daysAgo(20) }),
+        promise('late3', { due: '2026-11-27', text: 'I’ll send the deck by Friday.' }),
+        promise('late10', { due: '2026-11-20' }),
+        promise('today', { due: '2026-11-30' }),
+      ],
+    });
+    const items = section(m, 'promise');
+    expect(items.map((i) => i.promiseId)).toEqual(['late10', 'late3', 'today', 'later']);
+    expect(items[1]).toMatchObject({
+      text: 'You promised Jane Doe: “I’ll send the deck by Friday.”',
+      why: 'due Friday, 3 days late · promised 6 days ago',
+      contacts: ['jane@acme.example'],
+      overdue: true,
+    });
+    expect(items[0]?.why).toBe('due 20 Nov, 10 days late · promised 6 days ago');
+    expect(items[2]?.why).toBe('due today · promised 6 days ago');
+    expect(items[3]?.why).toBe('due Friday · promised 3 weeks ago');
+    expect(items[3]?.overdue).toBeUndefined();
+  });
+
+  it('counts a snoozed promise once its snooze is over; never done or dropped ones', () => {
+    const m = digest({
+      contacts,
+      promises: [
+        promise('woke', { state: 'snoozed', snoozedUntil: daysAgo(1) }),
+        promise('asleep', { state: 'snoozed', snoozedUntil: daysAgo(-3) }),
+        promise('done', { state: 'done' }),
+        promise('dropped', { state: 'dropped' }),
+      ],
+    });
+    expect(section(m, 'promise').map((i) => i.promiseId)).toEqual(['woke']);
+  });
+
+  it('shows a likely-done promise once, as “undo N” with its own number, and reports it', () => {
+    const likely = promise('ld', {
+      state: 'likely-done',
+      text: 'I’ll share the slides.',
+      evidence: { messageKey: 'k', date: daysAgo(2), why: 'you sent Jane an attachment on Saturday' },
+    });
+    const m = digest({ contacts, promises: [promise('open1'), likely] });
+    const shown = section(m, 'promise').find((i) => i.looksDone);
+    expect(shown).toMatchObject({
+      n: 2,
+      promiseId: 'ld',
+      text: 'Looks done: “I’ll share the slides.” (Jane Doe) — reply “undo 2” if not',
+      why: 'you sent Jane an attachment on Saturday',
+    });
+    expect(m.looksDoneShown).toEqual(['ld']);
+    const next = digest({ contacts, promises: [promise('open1'), likely], looksDoneAlreadyShown: new Set(['ld']) });
+    expect(next.items.some((i) => i.looksDone)).toBe(false);
+    expect(next.looksDoneShown).toEqual([]);
+  });
+
+  it('caps the list and says how many more', () => {
+    const many = Array.from({ length: 15 }, (_, i) => promise(`p${String(i).padStart(2, '0')}`));
+    const m = digest({ contacts, promises: many });
+    const s = m.sections.find((x) => x.key === 'promise');
+    expect(s?.items).toHaveLength(12);
+    expect(s?.moreCount).toBe(3);
+  });
+});
+
+describe('connections', () => {
+  const strong = (email: string, name: string, subject: string, over: Partial<Contact> = {}) =>
+    contact(email, { name, lastSubject: subject, recentDates: rhythm(5, 7), count: 8, replies: 3, ...over });
+
+  it('lists promised introductions as the user offered them', () => {
+    const m = digest({
+      contacts: [strong('sam@r.example', 'Sam Lee', 'x'), strong('priya@f.example', 'Priya Patel', 'y')],
+      promises: [promise('i1', { action: 'introduce', to: ['sam@r.example'], introduce: ['Priya'], text: 'I’ll introduce you to Priya.' })],
+    });
+    expect(section(m, 'promise')).toEqual([]);
+    expect(section(m, 'connection')[0]).toMatchObject({
+      promiseId: 'i1',
+      text: 'Introduce Sam Lee to Priya Patel, as you offered',
+      contacts: ['sam@r.example', 'priya@f.example'],
+      mailto: 'mailto:sam@r.example,priya@f.example?subject=Introduction%3A%20Sam%20and%20Priya',
+    });
+  });
+
+  it('suggests two strong contacts who share a topic, explaining why', () => {
+    const m = digest({
+      contacts: [
+        strong('sam@r.example', 'Sam Lee', 'Warehouse robotics pilot', { org: 'R' }),
+        strong('priya@f.example', 'Priya Patel', 'Re: Robotics hiring', { org: 'F' }),
+        strong('zoe@z.example', 'Zoe', 'Dinner on Friday'),
+      ],
+    });
+    expect(section(m, 'connection')).toEqual([
+      expect.objectContaining({
+        contacts: ['priya@f.example', 'sam@r.example'],
+        text: 'Introduce Priya Patel and Sam Lee?',
+        why: 'you write with both about “robotics”, and they have never been on a thread together',
+        promiseId: null,
+      }),
+    ]);
+  });
+
+  it('never suggests two people who are already on a thread together (either key order)', () => {
+    const contacts = [
+      strong('sam@r.example', 'Sam', 'robotics pilot'),
+      strong('priya@f.example', 'Priya', 'robotics hiring'),
+    ];
+    for (const key of ['priya@f.example|sam@r.example', 'sam@r.example|priya@f.example']) {
+      expect(section(digest({ contacts, coRecipients: new Set([key]) }), 'connection')).toEqual([]);
+    }
+  });
+
+  it('leaves out colleagues, weak or one-way contacts, and pairs already promised', () => {
+    const colleagues = [
+      strong('a@acme.example', 'A', 'robotics', { org: 'Acme' }),
+      strong('b@acme.example', 'B', 'robotics', { org: 'Acme' }),
+    ];
+    expect(section(digest({ contacts: colleagues }), 'connection')).toEqual([]);
+    const oneWay = [strong('a@a.example', 'A', 'robotics'), strong('b@b.example', 'B', 'robotics', { replies: 0 })];
+    expect(section(digest({ contacts: oneWay }), 'connection')).toEqual([]);
+    const promised = digest({
+      contacts: [strong('sam@r.example', 'Sam Lee', 'robotics'), strong('priya@f.example', 'Priya Patel', 'robotics')],
+      promises: [promise('i1', { action: 'introduce', to: ['sam@r.example'], introduce: ['priya@f.example'] })],
+    });
+    expect(section(promised, 'connection').map((i) => i.promiseId)).toEqual(['i1']);
+  });
+
+  it('suggests at most two introductions, each person once', () => {
+    const six = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => strong(`${x}@${x}.example`, x.toUpperCase(), 'Robotics'));
+    const items = section(digest({ contacts: six }), 'connection');
+    expect(items).toHaveLength(2);
+    expect(new Set(items.flatMap((i) => i.contacts)).size).toBe(4);
+  });
+
+  it('takes topics from distinctive subject words only', () => {
+    expect([...topicWords(['Re: Fwd: Quick question about the Lisbon offsite', 'Meeting notes 2026'])].sort()).toEqual([
+      'lisbon',
+      'offsite',
+    ]);
+  });
+});
+
+describe('the digest as a whole', () => {
+  const full = () =>
+    digest({
+      contacts: [
+        contact('old@a.example', { name: 'Old Friend' }),
+        contact('tom@t.example', { name: 'Tom', count: 0, metAt: daysAgo(3), firstContacted: daysAgo(3), lastContacted: daysAgo(3), recentDates: [] }),
+        contact('jane@acme.example', { name: 'Jane Doe', recentDates: rhythm(2, 7) }),
+      ],
+      promises: [
+        promise('p1', { due: '2026-11-27' }),
+        promise('i1', { action: 'introduce', to: ['jane@acme.example'], introduce: ['Tom'] }),
+      ],
+    });
+
+  it('numbers items continuously across sections in reading order', () => {
+    const m = full();
+    expect(m.items.map((i) => [i.n, i.section])).toEqual([
+      [1, 'checkin'],
+      [2, 'followup'],
+      [3, 'promise'],
+      [4, 'connection'],
+    ]);
+    expect(m.sections.map((s) => s.title)).toEqual([
+      'Check in this week',
+      'Follow up with new people',
+      'Keep your promises',
+      'Make a connection',
+    ]);
+    expect(m.sections.flatMap((s) => s.items)).toEqual(m.items);
+    expect(m.empty).toBe(false);
+  });
+
+  it('leads the subject with an overdue promise', () => {
+    expect(full().subject).toBe('Your week of 30 Nov: your promise to Jane Doe is overdue, and 3 more');
+  });
+
+  it('is empty, with no items and no sections, when nothing needs the user', () => {
+    const m = digest({ contacts: [contact('recent@a.example', { recentDates: rhythm(3, 30) })] });
+    expect(m).toMatchObject({ empty: true, items: [], sections: [], looksDoneShown: [] });
+    expect(m.subject).toBe('Your week of 30 Nov: nothing needs you');
+    expect(m.stats).toEqual({ mailsCaptured: 5, peopleReached: 3 });
+  });
+});
+
+describe('mailtoUrl', () => {
+  it('percent-encodes each address part and the subject (RFC 6068)', () => {
+    expect(mailtoUrl(['o’brien+x@ex.example', 'b@c.example'], 'Hi & “bye”?')).toBe(
+      'mailto:o%E2%80%99brien%2Bx@ex.example,b@c.example?subject=Hi%20%26%20%E2%80%9Cbye%E2%80%9D%3F',
+    );
+  });
+});

@@ -1,0 +1,167 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The shared outside-world fixtures; tests skip loudly when they are absent (e.g. a user's checkout). */
+const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
+function fixturesPresent(sub: string): boolean {
+  const ok = existsSync(path.join(FIXTURES, sub));
+  if (!ok) console.warn(`\n!!! ${path.join(FIXTURES, sub)} is missing: fixture-based tests are SKIPPED !!!\n`);
+  return ok;
+}
+const readFixture = (rel: string): string => readFileSync(path.join(FIXTURES, rel), 'utf8');
+import { describe, expect, it } from 'vitest';
+import { extractOwnText, splitReply } from '../../functions/domain/own-text.ts';
+
+const haveReplies = fixturesPresent('replies');
+const text = (rel: string): string => extractOwnText({ text: readFixture(`replies/${rel}`), html: null });
+const html = (rel: string): string => extractOwnText({ text: '', html: readFixture(`replies/${rel}`) });
+const LOREM_FIRST = 'Fusce bibendum, quam hendrerit sagittis tempor';
+const LOREM_LAST = 'Fusce sed odio id arcu varius aliquet nec nec nibh.';
+
+describe.skipIf(!haveReplies)('quoted replies: "On … wrote:" attributions in many languages', () => {
+  it.each([
+    'crisp-email-reply-parser/email_german.txt',
+    'crisp-email-reply-parser/email_fr_multiline.txt',
+    'crisp-email-reply-parser/email_french_2.txt',
+    'crisp-email-reply-parser/email_italian.txt',
+    'crisp-email-reply-parser/email_portuguese.txt',
+    'crisp-email-reply-parser/email_russian.txt',
+    'crisp-email-reply-parser/email_finnish.txt',
+    'crisp-email-reply-parser/email_norwegian_gmail.txt',
+    'crisp-email-reply-parser/email_gmail_split_line_from.txt',
+    'crisp-email-reply-parser/email_tricky_5_mixed_languages.txt',
+    'crisp-email-reply-parser/email_tricky_12_no_space_after_header.txt',
+    'crisp-email-reply-parser/email_tricky_14_long_quote_header.txt',
+  ])('keeps only the writer’s paragraph of %s', (file) => {
+    const own = text(file);
+    expect(own.startsWith(LOREM_FIRST)).toBe(true);
+    expect(own.endsWith(LOREM_LAST)).toBe(true);
+  });
+
+  it('cuts a Gmail attribution wrapped over two lines and the quote under it', () => {
+    const own = text('alfonsrv-mail-parser-reply/pathological.txt');
+    expect(own).toContain('I will try to fix the problem as soon as I');
+    expect(own).not.toMatch(/wrote:|John Sullivan|reference sequence/u);
+  });
+
+  it('cuts German and Danish/Swedish attributions ("Am … schrieb", "kl. … skrev")', () => {
+    expect(text('alfonsrv-mail-parser-reply/multiline_on_de.txt')).toBe('Am heutigen Tage');
+    const sv = text('alfonsrv-mail-parser-reply/email_sv_anon_1.txt');
+    expect(sv).toContain('flexibel fram till kl 15 idag.');
+    expect(sv).not.toMatch(/skrev|Ursäkta|Mvh/u);
+    const da = text('alfonsrv-mail-parser-reply/email_danish_1.txt');
+    expect(da).toContain('Tak for din mail.');
+    expect(da).not.toMatch(/skrev|Hvordan|Med venlig hilsen/u);
+  });
+
+  it('cuts a Japanese attribution without a verb ("2022年1月1日(金) 9:00 田中太郎 <…>:")', () => {
+    const own = text('alfonsrv-mail-parser-reply/email_ja_1_2.txt');
+    expect(own).toContain('それでは 11:00 にお待ちしております。');
+    expect(own).not.toContain('かしこまりました');
+  });
+
+  it('does not take "On the other hand" or "On Thursday" for an attribution', () => {
+    const own = text('crisp-email-reply-parser/email_tricky_1_on_false_positive.txt');
+    expect(own).toContain('On a separate note, I wanted to mention that performance is great.');
+    expect(text('crisp-email-reply-parser/email_20.txt')).toBe('On Thursday.');
+  });
+
+  it('keeps the writer’s lines between `>` blocks of an inline reply', () => {
+    const { own, quoted } = splitReply({ text: readFixture('replies/crisp-email-reply-parser/email_tricky_18_inline_reply.txt'), html: null });
+    expect(own).toContain('I think option A is great.');
+    expect(own).toContain('Option C is not suitable for our use case.');
+    expect(own).not.toContain('What about option B?');
+    expect(quoted).toContain('What about option B?');
+  });
+});
+
+describe.skipIf(!haveReplies)('Outlook header blocks, separators and forwards', () => {
+  it.each([
+    'crisp-email-reply-parser/email_german_2.txt',
+    'crisp-email-reply-parser/email_german_outlook.txt',
+    'crisp-email-reply-parser/email_french_dash_separator.txt',
+    'crisp-email-reply-parser/email_danish_dash_separator.txt',
+    'crisp-email-reply-parser/email_outlook_split_line_from.txt',
+    'crisp-email-reply-parser/email_ios_outlook.txt',
+    'crisp-email-reply-parser/email_tricky_15_original_message_variations.txt',
+  ])('keeps only the writer’s paragraph of %s', (file) => {
+    const own = text(file);
+    expect(own.endsWith(LOREM_LAST)).toBe(true);
+    expect(own).not.toMatch(/From:|Von:|Fra:|De :|Original|Get Outlook/u);
+  });
+
+  it('cuts "---------- Forwarded message ---------" and the forwarded headers', () => {
+    expect(text('crisp-email-reply-parser/email_tricky_17_forward_header.txt')).toBe('See the forwarded message below.');
+  });
+
+  it('cuts a French Yahoo header block indented with spaces', () => {
+    const own = text('crisp-email-reply-parser/email_customer_quote_header_3.txt');
+    expect(own).toContain('merci d');
+    expect(own).not.toMatch(/De :|Objet|ici dans la description/u);
+  });
+
+  it('does not cut at "From:" used in a sentence', () => {
+    expect(text('crisp-email-reply-parser/email_tricky_4_from_in_body.txt')).toContain('This is the actual message content.');
+  });
+});
+
+describe.skipIf(!haveReplies)('HTML mail: quote containers removed before conversion', () => {
+  it.each([
+    'mailgun-talon/html_replies/gmail.html',
+    'mailgun-talon/html_replies/hotmail.html',
+    'mailgun-talon/html_replies/ms_outlook_2003.html',
+    'mailgun-talon/html_replies/ms_outlook_2010.html',
+    'mailgun-talon/html_replies/thunderbird.html',
+    'mailgun-talon/html_replies/yandex_ru.html',
+  ])('%s reads "Hi. I am fine."', (file) => {
+    expect(html(file)).toBe('Hi. I am fine.');
+  });
+
+  it('drops a Gmail blockquote and a Yahoo yahoo_quoted container', () => {
+    expect(html('closeio-quotequail/gmail_reply.html')).toBe('foo\n\nbar');
+    const yahoo = html('closeio-quotequail/yahoo_reply_unescaped_address.html');
+    expect(yahoo).toContain('can we ship it before Friday?');
+    expect(yahoo).not.toMatch(/wrote|Yahoo/iu);
+  });
+});
+
+describe.skipIf(!haveReplies)('signatures', () => {
+  it('drops "Sent from my iPhone" and mobile footers in other languages', () => {
+    expect(text('crisp-email-reply-parser/email_iphone.txt')).toBe('Here is another email');
+    expect(text('crisp-email-reply-parser/email_german_3.txt')).not.toContain('Gesendet von Outlook');
+  });
+
+  it('keeps "sent from my…" inside a sentence', () => {
+    expect(text('crisp-email-reply-parser/email_tricky_8_sent_from_in_content.txt')).toContain('not Sent from my iPad.');
+    expect(text('crisp-email-reply-parser/email_sent_from_my_not_signature.txt')).toBe('Here is another email\n\nSent from my desk, is much easier then my mobile phone.');
+  });
+
+  it('drops a sign-off with its name block, a "--" block and emoji contact lines', () => {
+    expect(text('crisp-email-reply-parser/email_tricky_11_double_signature.txt')).toBe('Thanks for your help!');
+    expect(text('crisp-email-reply-parser/email_tricky_16_unicode_signatures.txt')).toBe('Thanks for the update!');
+  });
+
+  it('keeps "-- " lines inside the text and "regards" used in a sentence', () => {
+    expect(text('crisp-email-reply-parser/email_not_a_signature_2.txt')).toContain('-- second point needs to be checked');
+    expect(text('crisp-email-reply-parser/email_tricky_6_regards_in_sentence.txt')).toContain('This is the actual content that should be visible.');
+  });
+
+  it('drops a legal disclaimer and the contact block above it', () => {
+    const own = text('alfonsrv-mail-parser-reply/caution.txt');
+    expect(own).toContain('could you please check and advise us ASAP.');
+    expect(own).not.toMatch(/intended recipient|CAUTION|Mobile:/u);
+  });
+});
+
+describe('limits', () => {
+  it('handles a 200 KB pathological line of "On" and ">" quickly', () => {
+    const evil = `${'On 1 '.repeat(20_000)}\n${'> '.repeat(50_000)}wrote:\n${'-'.repeat(100_000)}`;
+    const t0 = performance.now();
+    splitReply({ text: evil, html: null });
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
+  it('returns empty own text for a mail that is only a forward', () => {
+    expect(extractOwnText({ text: '---------- Forwarded message ---------\nFrom: A <a@x.com>\nSubject: hi\n\nbody', html: null })).toBe('');
+  });
+});
