@@ -102,6 +102,9 @@ const KEYWORDS: Readonly<Record<string, ItemCommandKind | DatedItemCommandKind |
 /** What a typo is compared against, in order of preference on a tie. */
 const SUGGESTABLE = ['done', 'undo', 'snooze', 'drop', 'skip', 'pause', 'resume', 'more', 'fewer', 'help', 'stop'];
 
+/** What takes item numbers: a typo followed by a number is compared against these only. */
+const ITEM_COMMANDS = ['done', 'undo', 'snooze', 'drop', 'skip'];
+
 /** Words allowed around a setting command without turning it into prose ("pause please", "stop sending me these"). */
 const FILLER = new Set([
   'please', 'pls', 'plz', 'thanks', 'thank', 'you', 'thx', 'ty', 'now', 'for', 'a', 'while', 'the', 'digest',
@@ -110,11 +113,11 @@ const FILLER = new Set([
   'weeks', 'of', 'suggestions', 'per', 'nurture',
 ]);
 
-/** Greetings and sign-offs that sit alone on a line and happen to be close to a command ("Hello" ~ "help"). */
+/** Greetings, sign-offs and answers that sit alone on a line one slip from a command ("Don" ~ done, "None" ~ done). */
 const PROSE_WORDS = new Set([
   'hello', 'hallo', 'hi', 'hey', 'thanks', 'thank', 'thx', 'ty', 'cheers', 'best', 'regards', 'ok', 'okay', 'yes',
-  'yep', 'no', 'nope', 'sure', 'great', 'cool', 'nice', 'love', 'bye', 'dear', 'sincerely', 'dave', 'dan', 'don',
-  'dom', 'sent', 'one', 'none', 'gone', 'nore', 'mode', 'node', 'code',
+  'yep', 'no', 'nope', 'sure', 'great', 'cool', 'nice', 'love', 'bye', 'dear', 'sincerely', 'none', 'gone', 'one',
+  'don', 'moe', 'kip',
 ]);
 
 /** Words joining items or commands: `done 1 and 3`, `done 2, then drop 4`. */
@@ -128,30 +131,40 @@ interface Token {
   readonly word: string;
   /** As typed. */
   readonly raw: string;
-  /** The raw token ended with `,` or `;`: a command may start right after it. */
+  /** Where the raw token sits in its sentence, to quote the user's own spelling back ("done 1,3"). */
+  readonly start: number;
+  readonly end: number;
+  /** A `,` or `;` follows: a command may start right after it. */
   readonly endsClause: boolean;
 }
 
 function tokenize(sentence: string): Token[] {
   const tokens: Token[] = [];
   // Commas separate items as well as commands: `done 1,3` is `done 1 3`.
-  for (const piece of sentence.split(/\s+/)) {
-    const parts = piece.split(/[,;]/);
-    parts.forEach((part, i) => {
-      const word = part
-        .toLowerCase()
-        .replace(/^[^\p{L}\p{N}#&+]+/u, '')
-        .replace(/[^\p{L}\p{N}&+]+$/u, '');
-      if (word === '' && tokens.length > 0 && i > 0) {
-        const last = tokens[tokens.length - 1];
-        if (last) tokens[tokens.length - 1] = { ...last, endsClause: true };
-        return;
-      }
-      if (word === '') return;
-      tokens.push({ word, raw: part, endsClause: i < parts.length - 1 });
-    });
+  for (const m of sentence.matchAll(/[^\s,;]+/g)) {
+    const word = m[0]
+      .toLowerCase()
+      .replace(/^[^\p{L}\p{N}#&+]+/u, '')
+      .replace(/[^\p{L}\p{N}&+]+$/u, '');
+    const start = m.index;
+    const end = start + m[0].length;
+    const endsClause = /^\s*[,;]/.test(sentence.slice(end));
+    if (word === '') {
+      const last = tokens.at(-1);
+      if (last && endsClause) tokens[tokens.length - 1] = { ...last, endsClause };
+      continue;
+    }
+    tokens.push({ word, raw: m[0], start, end, endsClause });
   }
   return tokens;
+}
+
+/** The user's own spelling of tokens [from, to), without trailing punctuation. */
+function typedSpan(sentence: string, tokens: readonly Token[], from: number, to: number): string {
+  const first = tokens[from];
+  const last = tokens[to - 1];
+  if (!first || !last) return '';
+  return clip(sentence.slice(first.start, last.end).replace(/[.,;:!?]+$/, ''));
 }
 
 /** `2`, `#2`, `1-3`, `1–3` → the item numbers, or null for anything else. */
@@ -197,7 +210,8 @@ function resolveUntil(text: string, now: Date, tz: string): string | null {
   }
   const offset = DateTime.fromJSDate(now, { zone: tz }).offset;
   const found = chrono.parse(text, { instant: now, timezone: offset }, { forwardDate: true })[0];
-  if (!found) return null;
+  // The date must be what follows the command, not a time mentioned later in a sentence.
+  if (!found || found.index !== 0) return null;
   const start = found.start;
   let day = DateTime.fromObject(
     { year: start.get('year') ?? today.year, month: start.get('month') ?? 1, day: start.get('day') ?? 1 },
@@ -236,11 +250,14 @@ export function editDistance(a: string, b: string): number {
   return at(a.length, b.length);
 }
 
-/** The nearest command within reach: one slip for short words (so "Jane" is not "done"), two for longer ones. */
-export function nearestCommand(word: string): string | null {
-  const reach = word.length <= 4 ? 1 : 2;
+/**
+ * The nearest command within reach: one slip for words up to five letters, two for longer ones. Plain Levenshtein ≤ 2
+ * would turn sign-offs into commands ("Jane" → done, "Peter" → fewer).
+ */
+export function nearestCommand(word: string, among: readonly string[] = SUGGESTABLE): string | null {
+  const reach = word.length <= 5 ? 1 : 2;
   let best: { command: string; distance: number } | null = null;
-  for (const command of SUGGESTABLE) {
+  for (const command of among) {
     const distance = editDistance(word, command);
     if (distance <= reach && (!best || distance < best.distance)) best = { command, distance };
   }
@@ -250,11 +267,14 @@ export function nearestCommand(word: string): string | null {
 // ---------------------------------------------------------------------------------------------------------------
 // Sentences
 
-/** `done 2. drop 4` and `Thanks! done 2` hold two sentences; `snooze 3 dec. 15` holds one. */
+/**
+ * `Thanks! done 2` holds two sentences; `snooze 3 dec. 15` and `Den 24. okt.` hold one (no break after a number:
+ * `done 2. drop 4` needs none, the tokens separate it).
+ */
 function sentencesOf(line: string): string[] {
   return line
-    .replace(/^\s*(?:[-*•·]|\d{1,2}[.)]\s+(?=\p{L}))\s*/u, '')
-    .split(/[.!?;:]+\s+(?=\p{L})/u)
+    .replace(/^\s*[-*•·]\s*/u, '')
+    .split(/(?<=\p{L}[\p{L}\p{N}]*[)"'”]?)[.!?;:]+\s+(?=\p{L})|(?<=\S)[!?;]+\s+(?=\p{L})/u)
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
@@ -300,26 +320,30 @@ function nextCommandIndex(tokens: readonly Token[], from: number): number {
   return tokens.length;
 }
 
-function unknownAttempt(tokens: readonly Token[]): UnknownWord | null {
+function unknownAttempt(sentence: string, all: readonly Token[], from: number, to: number): UnknownWord | null {
+  const tokens = all.slice(from, to);
   const [first, ...rest] = tokens;
   if (!first || first.word in KEYWORDS || !/^\p{L}[\p{L}'-]*$/u.test(first.word)) return null;
-  const suggestion = nearestCommand(first.word);
+  // "Sendt: 24. oktober", "Date: 30 Jul": a label, not an attempt.
+  if (/:\W*$/.test(first.raw)) return null;
   const restWords = rest.map((t) => t.word);
-  const numbered = restWords.length > 0 && itemNumbers(restWords[0] ?? '') !== null;
-  let looksLikeAttempt: boolean;
+  const numbered = rest[0] !== undefined && /^#?\d/.test(rest[0].raw) && itemNumbers(rest[0].word) !== null;
+  let suggestion: string | null;
   if (numbered) {
+    suggestion = nearestCommand(first.word, ITEM_COMMANDS);
     const afterNumbers = restWords.findIndex((w) => !itemNumbers(w) && !JOINERS.has(w));
     const trailing = afterNumbers < 0 ? 0 : restWords.length - afterNumbers;
-    looksLikeAttempt = trailing <= MAX_WORDS_AFTER_UNKNOWN;
+    // Dates in prose ("Jan 15 2024 at 14:30") trail words; attempts don't, except a snooze's date.
+    const allowed = suggestion === null ? 0 : suggestion === 'snooze' || suggestion === 'skip' ? MAX_WORDS_AFTER_UNKNOWN : 1;
+    if (trailing > allowed) return null;
   } else {
     // One word alone (or with polite filler) that is a slip away from a command; greetings and names are not.
-    looksLikeAttempt =
-      suggestion !== null && !PROSE_WORDS.has(first.word) && restWords.every((w) => FILLER.has(w));
+    suggestion = nearestCommand(first.word);
+    if (suggestion === null || PROSE_WORDS.has(first.word) || !restWords.every((w) => FILLER.has(w))) return null;
   }
-  if (!looksLikeAttempt) return null;
-  const text = tokens.map((t) => t.raw).join(' ');
-  const rewritten = suggestion ? [suggestion, ...rest.map((t) => t.raw)].join(' ') : null;
-  return { word: first.word, text: clip(text), suggestion: rewritten ? clip(rewritten) : null };
+  const text = typedSpan(sentence, all, from, to);
+  const afterWord = text.slice(first.raw.length);
+  return { word: first.word, text, suggestion: suggestion ? clip(`${suggestion}${afterWord}`) : null };
 }
 
 function parseSentence(sentence: string, ctx: SentenceContext): ParsedCommands {
@@ -327,7 +351,7 @@ function parseSentence(sentence: string, ctx: SentenceContext): ParsedCommands {
   const first = tokens[0];
   if (!first) return { commands: [], unknown: [] };
   if (!(first.word in KEYWORDS)) {
-    const unknown = unknownAttempt(tokens);
+    const unknown = unknownAttempt(sentence, tokens, 0, tokens.length);
     return { commands: [], unknown: unknown ? [unknown] : [] };
   }
 
@@ -341,7 +365,7 @@ function parseSentence(sentence: string, ctx: SentenceContext): ParsedCommands {
       // Inside a command line, "dorp 4" after "done 2" is still an attempt worth answering.
       const next = tokens[i + 1];
       if (i > 0 && next && itemNumbers(next.word) && /^\p{L}+$/u.test(token.word) && !JOINERS.has(token.word)) {
-        const attempt = unknownAttempt(tokens.slice(i, i + 2));
+        const attempt = unknownAttempt(sentence, tokens, i, i + 2);
         if (attempt) unknown.push(attempt);
       }
       i++;
@@ -350,10 +374,8 @@ function parseSentence(sentence: string, ctx: SentenceContext): ParsedCommands {
     const kind = KEYWORDS[token.word];
     const end = nextCommandIndex(tokens, i + 1);
     const args = tokens.slice(i + 1, end);
-    const source = tokens
-      .slice(i, end)
-      .map((t) => t.raw)
-      .join(' ');
+    const source = typedSpan(sentence, tokens, i, end);
+    const start = i;
     i = end;
     if (!kind) continue;
 
@@ -376,16 +398,22 @@ function parseSentence(sentence: string, ctx: SentenceContext): ParsedCommands {
       // "snooze 3 2 weeks", "snooze 3 15 dec": the last number belongs to the date, not the items.
       const following = rest[0]?.word ?? '';
       const lastArg = args[k - 1];
-      if (items.length > 0 && lastArg && /^\d+$/.test(lastArg.word) && (DURATION_UNIT.test(following) || MONTH_NAME.test(following))) {
+      // A month name after a lone number is "snooze 3 dec 15": that number is the item.
+      const takesNumber = DURATION_UNIT.test(following) || (MONTH_NAME.test(following) && items.length > 1);
+      if (items.length > 0 && lastArg && /^\d+$/.test(lastArg.word) && takesNumber) {
         items.pop();
         rest = [lastArg, ...rest];
       }
       const untilText = rest
         .map((t) => t.word)
         .join(' ')
-        .replace(/^(for|until|till|til|to|by|in)\s+/, '')
+        .replace(/^(for|until|till|til|to|by|in|on)\s+/, '')
         .trim();
       const resolved = untilText === '' ? null : resolveUntil(untilText, ctx.now, ctx.tz);
+      // "Snooze button broke this morning": without a number, only a short line or a real date makes it a command.
+      if (items.length === 0 && (commands.length > 0 || (resolved === null && rest.length > MAX_WORDS_AFTER_BARE_COMMAND))) {
+        continue;
+      }
       const inferred = items.length === 0 && ctx.impliedItem !== null;
       if (inferred && ctx.impliedItem !== null) items.push(ctx.impliedItem);
       commands.push({
@@ -395,7 +423,7 @@ function parseSentence(sentence: string, ctx: SentenceContext): ParsedCommands {
         until: resolved ?? defaultUntil(kind, ctx.now, ctx.tz),
         untilText: untilText === '' ? null : clip(untilText),
         untilUnreadable: untilText !== '' && resolved === null,
-        source: clip(source),
+        source,
       });
       continue;
     }
@@ -404,20 +432,40 @@ function parseSentence(sentence: string, ctx: SentenceContext): ParsedCommands {
       // A bare "done" counts in a short sentence only, and only as the sentence's first word.
       if (commands.length > 0 || unknown.length > 0 || args.length > MAX_WORDS_AFTER_BARE_COMMAND) continue;
       const inferred = ctx.impliedItem !== null;
-      commands.push({ kind, items: inferred && ctx.impliedItem !== null ? [ctx.impliedItem] : [], inferred, source: clip(source) });
+      commands.push({ kind, items: inferred && ctx.impliedItem !== null ? [ctx.impliedItem] : [], inferred, source });
       continue;
     }
-    commands.push({ kind, items, inferred: false, source: clip(source) });
+    // Words after the numbers ("done 2 thanks", "done 2 dorp 4") get another look as the loop goes on.
+    const afterNumbers = start + 1 + k;
+    commands.push({ kind, items, inferred: false, source: typedSpan(sentence, tokens, start, afterNumbers) });
+    i = afterNumbers;
   }
   return { commands, unknown };
+}
+
+/** `3. done`, `[3] snooze 2w`: the user numbered the line themselves, so that is the item a bare command means. */
+const OWN_NUMBERED_LINE = /^\s*(?:(\d{1,2})[.):]|\[(\d{1,2})\])\s+(?=\p{L})/u;
+
+function ownNumbered(line: string): { n: number; rest: string } | null {
+  const m = OWN_NUMBERED_LINE.exec(line);
+  if (!m) return null;
+  return { n: Number(m[1] ?? m[2]), rest: line.slice(m[0].length) };
+}
+
+function startsWithCommandWord(text: string): boolean {
+  const word = tokenize(text)[0]?.word;
+  return word !== undefined && word in KEYWORDS;
 }
 
 function parseLines(lines: readonly { text: string; impliedItem: number | null }[], now: Date, tz: string): ParsedCommands {
   const commands: Command[] = [];
   const unknown: UnknownWord[] = [];
   for (const line of lines) {
-    for (const sentence of sentencesOf(line.text)) {
-      const parsed = parseSentence(sentence, { now, tz, impliedItem: line.impliedItem });
+    const numbered = ownNumbered(line.text);
+    const text = numbered ? numbered.rest : line.text;
+    const impliedItem = numbered ? numbered.n : line.impliedItem;
+    for (const sentence of sentencesOf(text)) {
+      const parsed = parseSentence(sentence, { now, tz, impliedItem });
       commands.push(...parsed.commands);
       for (const u of parsed.unknown) if (!unknown.some((x) => x.text === u.text)) unknown.push(u);
     }
@@ -483,7 +531,8 @@ export function parseInlineReply(input: { readonly text: string; readonly now: D
   let inSignature = false;
   for (const line of lines) {
     const item = quotedItemNumber(line);
-    if (item !== null) {
+    const ownNumberedCommand = !QUOTE_LINE.test(line) && startsWithCommandWord(ownNumbered(line)?.rest ?? '');
+    if (item !== null && !ownNumberedCommand) {
       lastItem = item;
       inSignature = false;
       continue;
