@@ -16,6 +16,9 @@ import { readMailArgs } from '../functions/local/mail-files.ts';
 import { smtpPassword } from '../functions/local/local-secret.ts';
 import { startRuntime } from '../functions/local/runtime.ts';
 import { ZodError } from 'zod';
+import { writeFile } from 'node:fs/promises';
+import { prepareDigest, sendDigest } from '../functions/digest/digest-service.ts';
+import { localFromAddress, localSesMailer } from '../functions/local/local-mailer.ts';
 
 const program = new Command('nurture')
   .description('Keep your professional relationships warm, by e-mail.')
@@ -173,6 +176,34 @@ program
         .sort((a, b) => a.due.localeCompare(b.due));
       if (o.json) return print(list);
       for (const p of list) print(`${p.due}  ${p.state.padEnd(11)}  ${p.action.padEnd(9)}  ${p.to.join(', ')}: ${p.text}`);
+    });
+  });
+
+program
+  .command('digest')
+  .description('preview (or --send) a user’s weekly digest')
+  .requiredOption('--user <email>')
+  .option('--now <iso>', 'pretend it is this instant (ISO 8601)')
+  .addOption(new Option('--format <format>', 'what to print').choices(['html', 'text', 'json', 'eml']).default('text'))
+  .option('--out <file>', 'write to a file instead of stdout')
+  .option('--send', 'send it through the running local service (once per week)')
+  .action(async (o: { user: string; now?: string; format: 'html' | 'text' | 'json' | 'eml'; out?: string; send?: boolean }) => {
+    const now = o.now ? new Date(o.now) : new Date();
+    if (Number.isNaN(now.getTime())) throw new UsageError(`--now is not an ISO date: ${o.now}`);
+    const capture = captureAddress(globals().capture);
+    await withContext(async (ctx) => {
+      const user = await resolveUser(ctx, o.user);
+      const deps = { store: ctx.store, secret: ctx.secret, captureAddress: capture, fromAddress: localFromAddress(capture), log: jsonLogger('nurture-digest') };
+      if (o.send) {
+        if (!ctx.service) throw new UsageError('--send needs the local service: run `npm start` first');
+        const result = await sendDigest({ ...deps, mailer: localSesMailer(ctx.service.ses) }, user.userId, now);
+        return print(result.status === 'sent' ? `Sent (${result.items} items); see ${ctx.service.ses}/` : `Not sent: ${result.status}`);
+      }
+      const d = await prepareDigest(deps, user, now);
+      const body = o.format === 'json' ? JSON.stringify(d.json, null, 2) : o.format === 'html' ? d.rendered.html : o.format === 'eml' ? d.mime : d.rendered.text;
+      if (o.out) await writeFile(o.out, body);
+      else if (Buffer.isBuffer(body)) process.stdout.write(body);
+      else print(body);
     });
   });
 

@@ -207,6 +207,7 @@ function analyse(input: CaptureInput, mail: ParsedMail, user: User | null, confi
     subject: mail.subject,
     isReply: Boolean(mail.inReplyTo),
     noteText,
+    coRecipients: contacts.filter((c) => c.email !== address.email).map((c) => c.email),
   }));
   if (cls.recipientsCapped) warnings.push(`${cls.recipients.length}+ recipients: recorded without making them contacts`);
   const interaction: Interaction = {

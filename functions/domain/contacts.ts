@@ -11,6 +11,7 @@ export const RECENT_DATES_KEPT = 24;
 export const SEEN_KEYS_KEPT = 16;
 export const NOTES_KEPT = 3;
 export const NOTE_CHARS_KEPT = 280;
+export const CO_RECIPIENTS_KEPT = 20;
 
 export interface ContactTouch {
   readonly address: Address;
@@ -21,6 +22,8 @@ export interface ContactTouch {
   /** The mail answers a thread (In-Reply-To): a sign the relationship is two-way. */
   readonly isReply?: boolean;
   readonly noteText?: string;
+  /** The other people on the same mail. */
+  readonly coRecipients?: readonly string[];
 }
 
 /** The updated contact, or null when this message was already applied. */
@@ -63,6 +66,7 @@ export function applyTouch(existing: Contact | undefined, t: ContactTouch): Cont
       replies: base.replies + (t.isReply ? 1 : 0),
       recentDates,
       seen,
+      ...(t.coRecipients?.length ? { coRecipients: [...new Set([...t.coRecipients, ...(base.coRecipients ?? [])])].slice(0, CO_RECIPIENTS_KEPT) } : {}),
     },
     name,
   );

@@ -101,6 +101,8 @@ export interface Contact {
   readonly lastSuggested?: string;
   readonly ignoredSuggestions?: number;
   readonly skipUntil?: string;
+  /** People recently on the same mails (capped): never suggested an introduction to each other. */
+  readonly coRecipients?: readonly string[];
   /** Message keys recently applied: makes applying the same mail twice a no-op. */
   readonly seen: readonly string[];
 }
@@ -136,4 +138,6 @@ export interface StoredPromise extends FoundPromise {
   /** Evidence of likely delivery. */
   readonly evidence?: { readonly messageKey: string; readonly date: string; readonly why: string };
   readonly closedAt?: string;
+  /** When a digest showed it as "looks done": it is shown so only once. */
+  readonly looksDoneShownAt?: string;
 }

@@ -17,6 +17,8 @@ import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { checkSmtpPassword, loadOrCreateSecret } from './local-secret.ts';
 import { removeServiceInfo, runningService, writeServiceInfo, type ServiceInfo } from './local-context.ts';
 import { startSmtpInbound } from './smtp-inbound.ts';
+import { localFromAddress, localSesMailer } from './local-mailer.ts';
+import { startScheduler, type Scheduler } from './scheduler.ts';
 
 // A CommonJS module with `exports.default`: Node's ESM loader hands us the exports object, bundlers the function.
 const sesLocal = ((sesLocalModule as unknown as { default?: typeof sesLocalModule }).default ?? sesLocalModule) as typeof sesLocalModule;
@@ -36,6 +38,7 @@ export interface Runtime {
   readonly info: ServiceInfo;
   readonly store: Store;
   readonly secret: Uint8Array;
+  readonly scheduler: Scheduler;
   stop(): Promise<void>;
 }
 
@@ -69,6 +72,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     },
   });
 
+  const scheduler = startScheduler(
+    { store, secret, captureAddress: opts.captureAddress, fromAddress: localFromAddress(opts.captureAddress), mailer: localSesMailer(`http://127.0.0.1:${sesPort}`), log: opts.log },
+    now,
+  );
+
   const info: ServiceInfo = {
     pid: process.pid,
     dynamodb: db.endpoint,
@@ -81,7 +89,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     info,
     store,
     secret,
+    scheduler,
     stop: async () => {
+      scheduler.stop();
       removeServiceInfo(dataDir);
       await smtp.stop();
       await new Promise<void>((ok) => ses.close(() => ok()));

@@ -1,0 +1,177 @@
+/**
+ * Builds and sends one user's weekly digest: load (a handful of Queries, no Scan) → select (pure) →
+ * render → MIME → send once per user and week → record what was shown and schedule the next one.
+ */
+import type { Mailer } from '#adapters/mailer';
+import type { Store, StoredDigest } from '#adapters/store';
+import type { Logger } from '#commons/logger';
+import { domainOf } from '#domain/addresses';
+import { selectDigest, type DigestModel } from '#domain/digest-select';
+import { replyAddress, signReplyToken } from '#domain/reply-token';
+import type { Contact, User } from '#domain/types';
+import { nextDigestAt, utcHourSlot, weekOf } from '#domain/week';
+import { DateTime } from 'luxon';
+import { buildDigestMime } from './digest-mime.ts';
+import { renderDigest, type RenderedDigest } from './render.ts';
+
+/** Replies to a digest keep working for this long (answering last week's digest acts on last week's items). */
+export const REPLY_TOKEN_WEEKS = 5;
+export const UNSUBSCRIBE_TOKEN_DAYS = 400;
+
+export interface DigestDeps {
+  readonly store: Store;
+  readonly secret: Uint8Array;
+  readonly captureAddress: string;
+  /** The From address of digests, on a verified sending domain. */
+  readonly fromAddress: string;
+  readonly unsubscribeUrl?: string;
+  readonly configurationSet?: string;
+  readonly mailer?: Mailer;
+  readonly log: Logger;
+}
+
+export interface PreparedDigest {
+  readonly user: User;
+  readonly model: DigestModel;
+  readonly rendered: RenderedDigest;
+  readonly replyTo: string;
+  readonly messageId: string;
+  readonly mime: Buffer;
+  /** The `digest --format json` contract. */
+  readonly json: DigestJson;
+}
+
+export interface DigestJson {
+  user: string;
+  weekOf: string;
+  subject: string;
+  replyTo: string;
+  empty: boolean;
+  items: { n: number; section: string; contacts: string[]; text: string; promiseId: string | null; why?: string; note?: string; mailto?: string; looksDone?: boolean }[];
+  stats: { mailsCaptured: number; peopleReached: number };
+}
+
+export type SendResult = { status: 'sent'; messageId: string; items: number } | { status: 'empty' | 'already-sent' | 'paused' | 'bouncing' };
+
+export async function prepareDigest(deps: DigestDeps, user: User, now: Date): Promise<PreparedDigest> {
+  const week = weekOf(now, user.tz);
+  const [contacts, promises, previous] = await Promise.all([
+    deps.store.listContacts(user.userId),
+    deps.store.listPromises(user.userId),
+    deps.store.getDigest(user.userId, previousWeek(week)),
+  ]);
+  const weekAgo = new Date(now.getTime() - 7 * 86_400_000).toISOString();
+  const mailsCaptured = await deps.store.countInteractions(user.userId, weekAgo, now.toISOString());
+  const model = selectDigest({
+    user,
+    contacts,
+    promises,
+    now: now.toISOString(),
+    weekOf: week,
+    stats: { mailsCaptured, peopleReached: contacts.filter((c) => c.count > 0 && c.lastContacted >= weekAgo).length },
+    suggestedLastWeek: previous?.items.filter((i) => i.section === 'checkin').flatMap((i) => i.contacts) ?? [],
+    coRecipients: coRecipientPairs(contacts),
+    looksDoneAlreadyShown: new Set(promises.filter((p) => p.looksDoneShownAt).map((p) => p.id)),
+  });
+
+  const domain = domainOf(deps.captureAddress);
+  const replyToken = signReplyToken(deps.secret, { userId: user.userId, digestId: week, expires: addDays(now, REPLY_TOKEN_WEEKS * 7), purpose: 'reply' });
+  const unsubscribeToken = signReplyToken(deps.secret, { userId: user.userId, digestId: week, expires: addDays(now, UNSUBSCRIBE_TOKEN_DAYS), purpose: 'unsubscribe' });
+  const replyTo = replyAddress(replyToken, domain);
+  const unsubscribeMailto = `unsubscribe+${unsubscribeToken}@${domain}`;
+  const unsubscribeUrl = deps.unsubscribeUrl ? `${deps.unsubscribeUrl}?t=${unsubscribeToken}` : undefined;
+  const rendered = renderDigest(model, { replyTo, unsubscribeMailto, unsubscribeUrl });
+  // Stable per user and week: a resend of the same digest is recognisably the same message.
+  const messageId = `<digest.${week}.${user.userId}@${domain}>`;
+  const mime = await buildDigestMime(rendered, { from: deps.fromAddress, fromName: 'Nurture', to: user.email, replyTo, messageId, date: now, unsubscribeMailto, unsubscribeUrl });
+  return {
+    user,
+    model,
+    rendered,
+    replyTo,
+    messageId,
+    mime,
+    json: {
+      user: user.email,
+      weekOf: week,
+      subject: rendered.subject,
+      replyTo,
+      empty: model.empty,
+      items: model.items.map((i) => ({ ...i, contacts: [...i.contacts] })),
+      stats: model.stats,
+    },
+  };
+}
+
+/** Sends the digest unless this week's was already sent (or is being sent); schedules the next one. */
+export async function sendDigest(deps: DigestDeps, userId: string, now: Date): Promise<SendResult> {
+  const user = await deps.store.getUser(userId);
+  if (!user) throw new Error(`no user ${userId}`);
+  if (user.paused || user.bouncing) {
+    await deps.store.updateUser(userId, {}, null);
+    return { status: user.paused ? 'paused' : 'bouncing' };
+  }
+  const prepared = await prepareDigest(deps, user, now);
+  const week = prepared.json.weekOf;
+  const record: StoredDigest = {
+    weekOf: week,
+    digestId: week,
+    status: prepared.model.empty ? 'empty' : 'sending',
+    items: prepared.model.items.map((i) => ({ n: i.n, section: i.section, contacts: [...i.contacts], promiseId: i.promiseId, text: i.text })),
+  };
+  if (!(await deps.store.claimDigest(userId, record))) return { status: 'already-sent' };
+  const next = utcHourSlot(roundUpToHour(nextDigestAt(user, now)));
+  if (prepared.model.empty) {
+    await deps.store.updateUser(userId, {}, next);
+    deps.log.info('digest empty: nothing sent', { userId, week });
+    return { status: 'empty' };
+  }
+  if (!deps.mailer) throw new Error('no mailer configured');
+  let messageId: string;
+  try {
+    ({ messageId } = await deps.mailer.send({ from: deps.fromAddress, to: [user.email], raw: prepared.mime, configurationSet: deps.configurationSet }));
+  } catch (err) {
+    await deps.store.releaseDigest(userId, week); // let the retry send it
+    throw err;
+  }
+  await deps.store.markDigest(userId, week, { status: 'sent', messageId: prepared.messageId, sentAt: now.toISOString() });
+  await recordShown(deps.store, user, prepared.model, now);
+  await deps.store.updateUser(userId, {}, next);
+  deps.log.info('digest sent', { userId, week, items: prepared.model.items.length, sesMessageId: messageId });
+  return { status: 'sent', messageId, items: prepared.model.items.length };
+}
+
+/** Check-in suggestions and looks-done promises shown this week, so rotation and "show once" work next week. */
+async function recordShown(store: Store, user: User, model: DigestModel, now: Date): Promise<void> {
+  const at = now.toISOString();
+  const suggested = model.items.filter((i) => i.section === 'checkin').flatMap((i) => i.contacts);
+  const contacts = await store.getContacts(user.userId, suggested);
+  for (const email of suggested) {
+    const c = contacts.get(email)?.contact;
+    // Suggested before and not written to since: it drifts down.
+    const ignored = c?.lastSuggested && c.lastContacted < c.lastSuggested ? (c.ignoredSuggestions ?? 0) + 1 : (c?.ignoredSuggestions ?? 0);
+    await store.updateContact(user.userId, email, { lastSuggested: at, ignoredSuggestions: ignored });
+  }
+  for (const id of model.looksDoneShown) await store.updatePromise(user.userId, id, { looksDoneShownAt: at });
+}
+
+/** Users due in a slot hour are sent at that hour's run; a half-hour zone's 08:00 (e.g. 02:30 UTC) goes at 03:00 UTC. */
+function roundUpToHour(d: Date): Date {
+  const h = 3_600_000;
+  return new Date(Math.ceil(d.getTime() / h) * h);
+}
+
+function coRecipientPairs(contacts: readonly Contact[]): Set<string> {
+  const pairs = new Set<string>();
+  for (const c of contacts) for (const o of c.coRecipients ?? []) pairs.add(`${c.email}|${o}`);
+  return pairs;
+}
+
+function previousWeek(week: string): string {
+  return DateTime.fromISO(week, { zone: 'utc' }).minus({ weeks: 1 }).toISODate()!;
+}
+
+function addDays(d: Date, days: number): string {
+  return new Date(d.getTime() + days * 86_400_000).toISOString();
+}
+

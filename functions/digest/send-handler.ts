@@ -1,0 +1,67 @@
+/**
+ * Digest Lambda: one SQS message per user due. Each record is sent independently; failures are
+ * reported as partial batch failures so only they are retried (and end in the DLQ if they keep failing).
+ */
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { createDocumentClient } from '#adapters/dynamo-client';
+import { sesMailer } from '#adapters/mailer';
+import { loadSecret } from '#adapters/secrets';
+import { Store } from '#adapters/store';
+import { lambdaConfig, requireEnv } from '#commons/config';
+import { powertoolsLogger } from '#commons/logger';
+import { sendDigest, type DigestDeps } from './digest-service.ts';
+
+const Body = z.object({ userId: z.string().regex(/^u_[a-z0-9]{4,40}$/), at: z.string().datetime().optional() });
+
+export function createSendHandler(deps: () => Promise<DigestDeps>, now: () => Date = () => new Date()) {
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const d = await deps();
+    const failures: { itemIdentifier: string }[] = [];
+    for (const record of event.Records) {
+      const body = Body.safeParse(safeJson(record.body));
+      if (!body.success) {
+        d.log.error('invalid digest message dropped', { messageId: record.messageId });
+        continue;
+      }
+      try {
+        const result = await sendDigest(d, body.data.userId, now());
+        d.log.info('digest processed', { userId: body.data.userId, status: result.status });
+      } catch (err) {
+        d.log.error('digest failed; will retry', { userId: body.data.userId, error: String(err) });
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures: failures };
+  };
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return null;
+  }
+}
+
+let cached: Promise<DigestDeps> | undefined;
+function fromEnvironment(): Promise<DigestDeps> {
+  cached ??= (async () => {
+    const config = lambdaConfig();
+    return {
+      store: new Store(createDocumentClient({ region: process.env.AWS_REGION }), config.tableName),
+      secret: await loadSecret(config.secretArn),
+      captureAddress: config.captureAddress,
+      fromAddress: requireEnv('FROM_ADDRESS'),
+      unsubscribeUrl: process.env.UNSUBSCRIBE_URL,
+      configurationSet: process.env.CONFIGURATION_SET,
+      mailer: sesMailer(new SESv2Client({})),
+      log: powertoolsLogger(new Logger({ serviceName: 'nurture-digest' })),
+    };
+  })();
+  return cached;
+}
+
+export const handler = createSendHandler(fromEnvironment);

@@ -1,0 +1,51 @@
+/**
+ * The local stand-in for EventBridge Scheduler + SQS: at start and then at every full hour, find the users
+ * due and send their digests in-process, with the same dispatcher and digest code as the Lambdas.
+ */
+import type { Logger } from '#commons/logger';
+import type { Store } from '#adapters/store';
+import { sendDigest, type DigestDeps } from '../digest/digest-service.ts';
+import { dueUsers } from '../digest/dispatch.ts';
+
+export interface Scheduler {
+  /** One dispatch round now (also what each hourly tick does). */
+  runOnce(): Promise<{ userId: string; status: string }[]>;
+  stop(): void;
+}
+
+export function startScheduler(deps: DigestDeps & { store: Store; log: Logger }, now: () => Date = () => new Date()): Scheduler {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const runOnce = async (): Promise<{ userId: string; status: string }[]> => {
+    const at = now();
+    const results: { userId: string; status: string }[] = [];
+    for (const userId of await dueUsers(deps.store, at)) {
+      try {
+        results.push({ userId, status: (await sendDigest(deps, userId, at)).status });
+      } catch (err) {
+        deps.log.error('digest failed; the next hourly run retries', { userId, error: String(err) });
+        results.push({ userId, status: 'failed' });
+      }
+    }
+    return results;
+  };
+  const schedule = (): void => {
+    if (stopped) return;
+    const ms = 3_600_000 - (Date.now() % 3_600_000) + 1_000;
+    timer = setTimeout(() => {
+      runOnce()
+        .catch((err: unknown) => deps.log.error('dispatch failed', { error: String(err) }))
+        .finally(schedule);
+    }, ms);
+    timer.unref();
+  };
+  runOnce().catch((err: unknown) => deps.log.error('dispatch failed', { error: String(err) }));
+  schedule();
+  return {
+    runOnce,
+    stop: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
