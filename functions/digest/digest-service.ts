@@ -80,7 +80,7 @@ export async function prepareDigest(deps: DigestDeps, user: User, now: Date): Pr
   const replyTo = replyAddress(replyToken, domain);
   const unsubscribeMailto = `unsubscribe+${unsubscribeToken}@${domain}`;
   const unsubscribeUrl = deps.unsubscribeUrl ? `${deps.unsubscribeUrl}?t=${unsubscribeToken}` : undefined;
-  const rendered = renderDigest(model, { replyTo, unsubscribeMailto, unsubscribeUrl });
+  const rendered = renderDigest(model, { replyTo, unsubscribeMailto: `mailto:${unsubscribeMailto}?subject=unsubscribe`, unsubscribeUrl });
   // Stable per user and week: a resend of the same digest is recognisably the same message.
   const messageId = `<digest.${week}.${user.userId}@${domain}>`;
   const mime = await buildDigestMime(rendered, { from: deps.fromAddress, fromName: 'Nurture', to: user.email, replyTo, messageId, date: now, unsubscribeMailto, unsubscribeUrl });

@@ -6,7 +6,7 @@
  * through `{{…}}`, never `{{{…}}}`, so the HTML part escapes it. The text part is compiled with `noEscape`: it is
  * text/plain, where `&lt;` would be wrong and nothing is interpreted.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import juice from 'juice';
@@ -30,7 +30,10 @@ export interface RenderedDigest {
   readonly text: string;
 }
 
-const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+// In a checkout the templates sit at the repository root; in a Lambda bundle they are copied beside the code.
+const TEMPLATES_DIR = [new URL('./templates/', import.meta.url), new URL('../../templates/', import.meta.url)]
+  .map((u) => fileURLToPath(u))
+  .find((dir) => existsSync(`${dir}digest.html.hbs`)) ?? fileURLToPath(new URL('../../templates/', import.meta.url));
 /** Plain-text lines wrap here (RFC 3676 suggests ≤ 78; 72 leaves room for quoting in replies). */
 const TEXT_WIDTH = 72;
 

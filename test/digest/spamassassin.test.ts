@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { buildDigestMime } from '../../functions/digest/digest-mime.ts';
 import { describe, expect, it } from 'vitest';
 import { renderDigest } from '../../functions/digest/render.ts';
 import { sampleDigest } from './sample-digest.ts';
@@ -40,32 +40,21 @@ const REPLY_TO = 'reply+v1.dTEuMjAyNi0xMS0zMA.c2lnbmF0dXJl@in.nurture.example.co
 const UNSUBSCRIBE_MAILTO = 'mailto:unsubscribe+v1.dTEuMjAyNi0xMS0zMA.c2lnbmF0dXJl@in.nurture.example.com';
 const UNSUBSCRIBE_URL = 'https://nurture.example.com/unsubscribe?t=v1.dTEuMjAyNi0xMS0zMA.c2lnbmF0dXJl';
 
+/** The production builder: what SpamAssassin scores is exactly what the digest service sends. */
 async function buildMime(unsubscribeUrl: string | undefined): Promise<Buffer> {
   const model = sampleDigest();
-  const replyTo = REPLY_TO;
-  const unsubscribeMailto = UNSUBSCRIBE_MAILTO;
-  const { subject, html, text } = renderDigest(model, {
-    replyTo,
+  const unsubscribeMailto = UNSUBSCRIBE_MAILTO.replace(/^mailto:/, '');
+  const rendered = renderDigest(model, { replyTo: REPLY_TO, unsubscribeMailto: UNSUBSCRIBE_MAILTO, ...(unsubscribeUrl ? { unsubscribeUrl } : {}) });
+  return buildDigestMime(rendered, {
+    from: 'digest@nurture.example.com',
+    fromName: 'Nurture',
+    to: model.user,
+    replyTo: REPLY_TO,
+    messageId: `<digest.${model.weekOf}.u_maria@nurture.example.com>`,
+    date: new Date('2026-11-30T07:00:00.000Z'),
     unsubscribeMailto,
     ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
   });
-  const mail = new MailComposer({
-    from: { name: 'Nurture', address: 'digest@nurture.example.com' },
-    to: { name: model.userName ?? '', address: model.user },
-    replyTo,
-    subject,
-    text,
-    html,
-    date: new Date('2026-11-30T07:00:00.000Z'),
-    messageId: `<digest.u-maria.${model.weekOf}@nurture.example.com>`,
-    headers: unsubscribeUrl
-      ? {
-          'List-Unsubscribe': `<${unsubscribeMailto}>, <${unsubscribeUrl}>`,
-          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        }
-      : { 'List-Unsubscribe': `<${unsubscribeMailto}>` },
-  });
-  return mail.compile().build();
 }
 
 describe.skipIf(skipBrowser)('digest MIME under SpamAssassin local rules', () => {
