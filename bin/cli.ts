@@ -18,6 +18,7 @@ import { startRuntime } from '../functions/local/runtime.ts';
 import { ZodError } from 'zod';
 import { writeFile } from 'node:fs/promises';
 import { prepareDigest, sendDigest } from '../functions/digest/digest-service.ts';
+import { handleReply } from '../functions/replies/reply-service.ts';
 import { localFromAddress, localSesMailer } from '../functions/local/local-mailer.ts';
 
 const program = new Command('nurture')
@@ -109,10 +110,14 @@ program
   .action(async (files: string[], o: { json?: boolean; restart?: boolean }) => {
     const g = globals();
     await withContext(async (ctx) => {
+      const config = { captureAddress: captureAddress(g.capture) };
+      const log = o.json ? memoryLogger() : jsonLogger('nurture-ingest', () => {});
+      const replyDeps = { store: ctx.store, secret: ctx.secret, config, log, now: () => new Date(), fromAddress: localFromAddress(config.captureAddress), mailer: ctx.service ? localSesMailer(ctx.service.ses) : undefined };
       const summary = await ingestFiles(files, {
         store: ctx.store,
-        config: { captureAddress: captureAddress(g.capture) },
-        log: o.json ? memoryLogger() : jsonLogger('nurture-ingest', () => {}),
+        config,
+        log,
+        onReply: (mail, input, outcome) => handleReply(replyDeps, mail, input, outcome),
         onOutcome: o.json ? (x) => print(x) : undefined,
         progress: !o.json,
         restart: o.restart,

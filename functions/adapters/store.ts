@@ -272,8 +272,23 @@ export class Store {
     return items.map(toContact);
   }
 
-  async updateContact(userId: string, email: string, patch: Partial<Pick<Contact, 'lastSuggested' | 'ignoredSuggestions' | 'skipUntil'>>): Promise<void> {
-    const entries = Object.entries(patch);
+  /** Digest bookkeeping and reply commands; `undefined` values are removed. */
+  async updateContact(userId: string, email: string, patch: Partial<Pick<Contact, 'lastSuggested' | 'ignoredSuggestions' | 'skipUntil' | 'checkedInAt'>>): Promise<void> {
+    const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
+    const removes = Object.entries(patch).filter(([, v]) => v === undefined).map(([k]) => k);
+    if (removes.length) {
+      await this.send('UpdateItem', () =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: userPk(userId), sk: `CONTACT#${email}` },
+            UpdateExpression: `REMOVE ${removes.map((_, i) => `#r${i}`).join(', ')}`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: Object.fromEntries(removes.map((k, i) => [`#r${i}`, k])),
+          }),
+        ),
+      );
+    }
     if (!entries.length) return;
     await this.send('UpdateItem', () =>
       this.db.send(
@@ -358,6 +373,25 @@ export class Store {
         new PutCommand({ TableName: this.tableName, Item: { pk: userPk(userId), sk: 'DISTRUST', wordings: [wording, ...current].slice(0, 200) } }),
       ),
     );
+  }
+
+  /** Records that a command mail was processed; false when it already was (a duplicate or replayed delivery). */
+  async markCommandProcessed(userId: string, key: string, at: Date): Promise<boolean> {
+    try {
+      await this.send('PutItem', () =>
+        this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: userPk(userId), sk: `CMD#${key}`, at: at.toISOString(), [TTL_ATTRIBUTE]: Math.floor(at.getTime() / 1000) + 90 * 86_400 },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   // ---- digests -----------------------------------------------------------------------------

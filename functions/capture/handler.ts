@@ -9,18 +9,22 @@ import { createDocumentClient } from '#adapters/dynamo-client';
 import { Store } from '#adapters/store';
 import { lambdaConfig, requireEnv } from '#commons/config';
 import { powertoolsLogger } from '#commons/logger';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { sesMailer } from '#adapters/mailer';
+import { loadSecret } from '#adapters/secrets';
+import { handleReply } from '../replies/reply-service.ts';
 import { captureSesRecord, type SesCaptureDeps } from './ses-capture.ts';
 import { SesEvent } from './ses-event.ts';
 
-export function createHandler(deps: () => SesCaptureDeps) {
+export function createHandler(deps: () => SesCaptureDeps | Promise<SesCaptureDeps>) {
   return async (event: unknown): Promise<{ outcomes: { messageId: string | null; kind: string; reason: string | null }[] }> => {
+    const d = await deps();
     const parsed = SesEvent.safeParse(event);
     if (!parsed.success) {
       // Not retryable: a malformed event will never become valid.
-      deps().log.error('invalid SES event', { issues: parsed.error.issues.slice(0, 5) });
+      d.log.error('invalid SES event', { issues: parsed.error.issues.slice(0, 5) });
       return { outcomes: [] };
     }
-    const d = deps();
     const results = await Promise.allSettled(parsed.data.Records.map((r) => captureSesRecord(d, r)));
     const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ messageId: parsed.data.Records[i]!.ses.mail.messageId, error: r.reason as unknown }] : []));
     if (failed.length) {
@@ -37,21 +41,34 @@ export function createHandler(deps: () => SesCaptureDeps) {
 }
 
 // Clients and config are built once per container, on first use, and fail fast on a missing variable.
-let cached: SesCaptureDeps | undefined;
-function fromEnvironment(): SesCaptureDeps {
-  if (cached) return cached;
-  const config = lambdaConfig();
-  const deps: SesCaptureDeps = {
-    store: new Store(createDocumentClient({ region: process.env.AWS_REGION }), config.tableName),
-    s3: new S3Client({}),
-    rawBucket: requireEnv('RAW_MAIL_BUCKET'),
-    rawPrefix: process.env.RAW_MAIL_PREFIX ?? '',
-    config: { captureAddress: config.captureAddress },
-    log: powertoolsLogger(new Logger({ serviceName: 'nurture-capture' })),
-    now: () => new Date(),
-  };
-  cached = deps;
-  return deps;
+let cached: Promise<SesCaptureDeps> | undefined;
+function fromEnvironment(): Promise<SesCaptureDeps> {
+  cached ??= (async () => {
+    const config = lambdaConfig();
+    const store = new Store(createDocumentClient({ region: process.env.AWS_REGION }), config.tableName);
+    const log = powertoolsLogger(new Logger({ serviceName: 'nurture-capture' }));
+    const now = (): Date => new Date();
+    const replyDeps = {
+      store,
+      secret: await loadSecret(config.secretArn),
+      config: { captureAddress: config.captureAddress },
+      log,
+      now,
+      mailer: sesMailer(new SESv2Client({})),
+      fromAddress: requireEnv('FROM_ADDRESS'),
+    };
+    return {
+      store,
+      s3: new S3Client({}),
+      rawBucket: requireEnv('RAW_MAIL_BUCKET'),
+      rawPrefix: process.env.RAW_MAIL_PREFIX ?? '',
+      config: { captureAddress: config.captureAddress },
+      log,
+      now,
+      onReply: (mail, input, outcome) => handleReply(replyDeps, mail, input, outcome),
+    } satisfies SesCaptureDeps;
+  })();
+  return cached;
 }
 
 export const handler = createHandler(fromEnvironment);

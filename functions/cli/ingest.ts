@@ -9,7 +9,7 @@ import cliProgress from 'cli-progress';
 import type { Store } from '#adapters/store';
 import type { CaptureConfig } from '#domain/classify';
 import type { Logger } from '#commons/logger';
-import { captureBatch, type CaptureInput, type CaptureOutcome } from '../capture/capture-service.ts';
+import { captureBatch, type CaptureDeps, type CaptureInput, type CaptureOutcome } from '../capture/capture-service.ts';
 import { readMailArgs } from '../local/mail-files.ts';
 
 export const INGEST_BATCH = 250;
@@ -24,6 +24,8 @@ export interface IngestOptions {
   readonly progress?: boolean;
   /** Ignore checkpoints and read every file from the start. */
   readonly restart?: boolean;
+  /** Replies to digests found among the files are applied (the operator's import is trusted). */
+  readonly onReply?: CaptureDeps['onReply'];
 }
 
 export interface IngestSummary {
@@ -46,7 +48,7 @@ export async function ingestFiles(files: readonly string[], opts: IngestOptions)
 
   const flush = async (): Promise<void> => {
     if (!batch.length) return;
-    const outcomes = await captureBatch({ store: opts.store, config: opts.config, log: opts.log, now: opts.now ?? (() => new Date()) }, batch.map((b) => b.input));
+    const outcomes = await captureBatch({ store: opts.store, config: opts.config, log: opts.log, now: opts.now ?? (() => new Date()), onReply: opts.onReply }, batch.map((b) => b.input));
     for (const o of outcomes) {
       byKind[o.kind] = (byKind[o.kind] ?? 0) + 1;
       opts.onOutcome?.(o);

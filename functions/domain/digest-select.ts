@@ -222,7 +222,7 @@ export function learnedRhythmDays(recentDates: readonly string[]): number | null
  * two weeks.
  */
 export function checkinScore(contact: Contact, nowMs: number): CheckinScore {
-  const daysSince = (nowMs - Date.parse(contact.lastContacted)) / DAY_MS;
+  const daysSince = (nowMs - lastTouch(contact)) / DAY_MS;
   const learned = learnedRhythmDays(contact.recentDates);
   const rhythm = clamp(learned ?? DEFAULT_RHYTHM_DAYS, MIN_RHYTHM_DAYS, MAX_RHYTHM_DAYS);
   const coldness = Math.max(0, daysSince) / rhythm;
@@ -287,8 +287,15 @@ export function needsFollowUp(c: Contact, nowMs: number): boolean {
   const first = firstTouch(c);
   const age = nowMs - first;
   if (age < FOLLOW_UP_GRACE_DAYS * DAY_MS || age > NEW_CONTACT_WINDOW_DAYS * DAY_MS) return false;
-  const last = Date.parse(c.lastContacted);
+  const last = lastTouch(c);
   return Number.isNaN(last) || last <= first;
+}
+
+/** The last mail to them, or the user's "done" on a check-in or follow-up about them, whichever is later. */
+function lastTouch(c: Contact): number {
+  const mailed = Date.parse(c.lastContacted);
+  const checked = c.checkedInAt ? Date.parse(c.checkedInAt) : Number.NaN;
+  return Number.isNaN(checked) ? mailed : Math.max(mailed, checked);
 }
 
 function firstTouch(c: Contact): number {

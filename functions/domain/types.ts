@@ -101,6 +101,8 @@ export interface Contact {
   readonly lastSuggested?: string;
   readonly ignoredSuggestions?: number;
   readonly skipUntil?: string;
+  /** The user replied "done" to a check-in or follow-up about them: counts as being in touch then. */
+  readonly checkedInAt?: string;
   /** People recently on the same mails (capped): never suggested an introduction to each other. */
   readonly coRecipients?: readonly string[];
   /** Message keys recently applied: makes applying the same mail twice a no-op. */

@@ -19,6 +19,7 @@ import { removeServiceInfo, runningService, writeServiceInfo, type ServiceInfo }
 import { startSmtpInbound } from './smtp-inbound.ts';
 import { localFromAddress, localSesMailer } from './local-mailer.ts';
 import { startScheduler, type Scheduler } from './scheduler.ts';
+import { handleReply } from '../replies/reply-service.ts';
 
 // A CommonJS module with `exports.default`: Node's ESM loader hands us the exports object, bundlers the function.
 const sesLocal = ((sesLocalModule as unknown as { default?: typeof sesLocalModule }).default ?? sesLocalModule) as typeof sesLocalModule;
@@ -30,8 +31,6 @@ export interface RuntimeOptions {
   readonly sesPort?: number;
   readonly log: Logger;
   readonly now?: () => Date;
-  /** Extra wiring (reply commands, digest scheduler) added by later layers. */
-  readonly onReply?: CaptureDeps['onReply'];
 }
 
 export interface Runtime {
@@ -60,7 +59,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const ses: Server = await sesLocal({ host: '127.0.0.1', port: opts.sesPort ?? 8005 });
   const sesPort = (ses.address() as AddressInfo).port;
 
-  const deps: CaptureDeps = { store, config: { captureAddress: opts.captureAddress }, log: opts.log, now, onReply: opts.onReply };
+  const mailer = localSesMailer(`http://127.0.0.1:${sesPort}`);
+  const fromAddress = localFromAddress(opts.captureAddress);
+  const config = { captureAddress: opts.captureAddress };
+  const replyDeps = { store, secret, config, log: opts.log, now, mailer, fromAddress };
+  const deps: CaptureDeps = { store, config, log: opts.log, now, onReply: (mail, input, outcome) => handleReply(replyDeps, mail, input, outcome) };
   const smtp = await startSmtpInbound({
     port: opts.smtpPort ?? 2525,
     log: opts.log,
@@ -73,7 +76,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
 
   const scheduler = startScheduler(
-    { store, secret, captureAddress: opts.captureAddress, fromAddress: localFromAddress(opts.captureAddress), mailer: localSesMailer(`http://127.0.0.1:${sesPort}`), log: opts.log },
+    { store, secret, captureAddress: opts.captureAddress, fromAddress, mailer, log: opts.log },
     now,
   );
 

@@ -1,0 +1,133 @@
+/**
+ * Replies to a digest: verify that the reply really is the user's (signed token in the address it was sent
+ * to, From among the user's addresses, authenticated mail), then parse the commands, apply them to the digest
+ * being answered, and confirm by mail. Anything that fails a check changes nothing, is logged with its
+ * reason, and gets no answer (no backscatter to strangers).
+ */
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type { Mailer } from '#adapters/mailer';
+import type { Store, StoredDigest } from '#adapters/store';
+import type { Logger } from '#commons/logger';
+import { captureDomain, type CaptureConfig } from '#domain/classify';
+import { planCommands, renderConfirmation, type Change, type CommandResult } from '#domain/apply-commands';
+import { domainOf } from '#domain/addresses';
+import { messageKey } from '#domain/message-key';
+import { bodyText } from '#domain/own-text';
+import { normalizePromiseText } from '#domain/promises';
+import { parseInlineReply, type UnknownWord } from '#domain/reply-commands';
+import { parseReplyAddress, verifyReplyToken, type TokenPurpose } from '#domain/reply-token';
+import type { ParsedMail, User } from '#domain/types';
+import { nextDigestAt, utcHourSlot } from '#domain/week';
+import type { CaptureInput, CaptureOutcome } from '../capture/capture-service.ts';
+
+export interface ReplyDeps {
+  readonly store: Store;
+  readonly secret: Uint8Array;
+  readonly config: CaptureConfig;
+  readonly log: Logger;
+  readonly now: () => Date;
+  /** Sends confirmations; without it none are sent. */
+  readonly mailer?: Mailer;
+  readonly fromAddress: string;
+}
+
+export type ReplyRejection = 'bad-token' | 'expired-token' | 'unknown-user' | 'not-owner' | 'unauthenticated' | 'unknown-digest' | 'duplicate';
+
+export async function handleReply(deps: ReplyDeps, mail: ParsedMail, input: CaptureInput, outcome: CaptureOutcome): Promise<CaptureOutcome> {
+  const reject = (reason: ReplyRejection, detail: string): CaptureOutcome => ({ ...outcome, kind: reason === 'duplicate' ? 'ignored' : 'rejected', reason, detail });
+  const address = outcome.replyAddress ?? '';
+  const purpose: TokenPurpose = address.startsWith('unsubscribe+') ? 'unsubscribe' : 'reply';
+  const token = parseReplyAddress(address.replace(/^unsubscribe\+/, 'reply+'), captureDomain(deps.config));
+  const now = deps.now();
+  const verdict = token ? verifyReplyToken(deps.secret, token, now, { purpose }) : ({ ok: false, reason: 'malformed' } as const);
+  if (!verdict.ok) return reject(verdict.reason === 'expired' ? 'expired-token' : 'bad-token', `${purpose} token ${verdict.reason}`);
+  const { userId, digestId } = verdict.claims;
+
+  const user = await deps.store.getUser(userId);
+  if (!user) return reject('unknown-user', `token names ${userId}, who does not exist`);
+  const from = mail.from?.email ?? '';
+  const own = new Set([user.email, ...user.aliases]);
+  if (!own.has(from)) return reject('not-owner', `${from || 'no From'} is not an address of the user the token was issued to`);
+  const auth = input.envelope.auth;
+  const authOk =
+    auth.verdict === 'trusted' ||
+    (auth.verdict === 'authenticated' && (!auth.user || own.has(auth.user.toLowerCase())) && (!auth.domain || auth.domain === domainOf(from)));
+  if (!authOk) return reject('unauthenticated', auth.detail ?? 'sender not authenticated');
+  if (!(await deps.store.markCommandProcessed(userId, messageKey(mail), now))) return reject('duplicate', 'this reply was already processed');
+
+  let results: CommandResult[];
+  let unknown: readonly UnknownWord[] = [];
+  if (purpose === 'unsubscribe') {
+    await deps.store.updateUser(userId, { paused: true }, null);
+    results = [{ kind: 'pause', source: 'unsubscribe', outcome: 'changed', message: 'Unsubscribed: no more digests. Reply "resume" to a digest or write to us to start again.' }];
+  } else {
+    const digest = await deps.store.getDigest(userId, digestId);
+    if (!digest) return reject('unknown-digest', `no digest ${digestId} for ${userId}`);
+    const parsed = parseInlineReply({ text: bodyText({ text: mail.text, html: mail.html }), now, tz: user.tz });
+    unknown = parsed.unknown;
+    const plan = planCommands({ digest: toDigestRef(digest), commands: parsed.commands, settings: { checkins: user.checkins, paused: user.paused } });
+    for (const change of plan.changes) await applyChange(deps.store, user, change, now);
+    results = [...plan.results];
+  }
+  deps.log.info('reply processed', { userId, digestId, purpose, results: results.map((r) => `${r.source}: ${r.outcome}`), unknown: unknown.map((u) => u.word) });
+  if (user.confirmations || purpose === 'unsubscribe') await confirm(deps, user, mail, results, unknown);
+  return { ...outcome, kind: 'reply', reason: null, userId, detail: results.map((r) => r.message).join(' | ') };
+}
+
+function toDigestRef(d: StoredDigest) {
+  return { digestId: d.digestId, weekOf: d.weekOf, items: d.items.map((i) => ({ ...i, section: i.section as 'checkin' | 'followup' | 'promise' | 'connection' })) };
+}
+
+/** One planned change → one store write. Numbers were resolved against the digest answered, not today's. */
+async function applyChange(store: Store, user: User, change: Change, now: Date): Promise<void> {
+  const at = now.toISOString();
+  switch (change.type) {
+    case 'promise-state':
+      await store.updatePromise(user.userId, change.promiseId, {
+        state: change.state,
+        snoozedUntil: change.state === 'snoozed' ? change.until : undefined,
+        closedAt: change.state === 'done' || change.state === 'dropped' ? at : undefined,
+      });
+      return;
+    case 'contact-done':
+      await store.updateContact(user.userId, change.email, { checkedInAt: at, ignoredSuggestions: 0 });
+      return;
+    case 'contact-reopen':
+      await store.updateContact(user.userId, change.email, { checkedInAt: undefined, skipUntil: undefined });
+      return;
+    case 'contact-skip':
+    case 'contact-snooze':
+      await store.updateContact(user.userId, change.email, { skipUntil: change.until });
+      return;
+    case 'settings': {
+      const checkins = change.checkinsDelta ? Math.min(10, Math.max(1, user.checkins + change.checkinsDelta)) : undefined;
+      const paused = change.paused;
+      const slot = paused === true ? null : paused === false ? utcHourSlot(nextDigestAt(user, now)) : undefined;
+      await store.updateUser(user.userId, { ...(paused !== undefined ? { paused } : {}), ...(checkins !== undefined ? { checkins } : {}) }, slot);
+      return;
+    }
+    case 'distrust-wording': {
+      const promise = (await store.listPromises(user.userId)).find((p) => p.id === change.promiseId);
+      if (promise) await store.addDistrust(user.userId, normalizePromiseText(promise.text));
+      await store.updatePromise(user.userId, change.promiseId, { state: 'dropped', closedAt: at });
+      return;
+    }
+  }
+}
+
+async function confirm(deps: ReplyDeps, user: User, mail: ParsedMail, results: readonly CommandResult[], unknown: readonly UnknownWord[]): Promise<void> {
+  if (!deps.mailer) return;
+  const { subject, text } = renderConfirmation(results, unknown);
+  const raw = await new MailComposer({
+    from: { name: 'Nurture', address: deps.fromAddress },
+    to: user.email,
+    subject,
+    text,
+    inReplyTo: mail.messageId ?? undefined,
+    references: mail.messageId ?? undefined,
+    headers: { 'Auto-Submitted': 'auto-replied' },
+  })
+    .compile()
+    .build();
+  await deps.mailer.send({ from: deps.fromAddress, to: [user.email], raw });
+}

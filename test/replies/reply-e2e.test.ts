@@ -1,0 +1,169 @@
+/**
+ * Issue 5 end to end, locally: a digest goes out through the local SES, the user answers it from a mail
+ * client (nodemailer, quoting the digest) through the local SMTP server with AUTH, and the store changes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { memoryLogger } from '#commons/logger';
+import { signReplyToken, replyAddress } from '#domain/reply-token';
+import { captureBatch } from '../../functions/capture/capture-service.ts';
+import { sendDigest, prepareDigest } from '../../functions/digest/digest-service.ts';
+import { localFromAddress, localSesMailer } from '../../functions/local/local-mailer.ts';
+import { smtpPassword } from '../../functions/local/local-secret.ts';
+import { startRuntime, type Runtime } from '../../functions/local/runtime.ts';
+import type { User } from '#domain/types';
+import { composeMail } from '../support/mail.ts';
+import { testUser } from '../support/local-store.ts';
+
+const CAPTURE = 'log@nurture.localhost';
+const MONDAY_8 = new Date('2026-11-30T07:00:00Z');
+let rt: Runtime;
+let dir: string;
+let seq = 0;
+let user: User;
+let sesEndpoint: string;
+
+const sesStore = async () => ((await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string; body: { text: string } }[] }).emails;
+const smtp = (auth?: { user: string; pass: string }) => nodemailer.createTransport({ host: rt.info.smtp.host, port: rt.info.smtp.port, secure: false, ignoreTLS: true, auth });
+const asUser = () => smtp({ user: user.email, pass: smtpPassword(rt.secret, user.email) });
+const digestDeps = () => ({ store: rt.store, secret: rt.secret, captureAddress: CAPTURE, fromAddress: localFromAddress(CAPTURE), mailer: localSesMailer(sesEndpoint), log: memoryLogger() });
+
+async function seedAndSendDigest(): Promise<{ replyTo: string; subject: string; text: string; promiseN: number; checkinN: number; messageId: string }> {
+  const mails = await Promise.all([
+    ...['2026-05-01', '2026-06-01', '2026-07-01', '2026-08-01'].map((d, i) => composeMail({ from: user.email, to: 'Ana Lima <ana@corp.io>', subject: `Lisbon ${i}`, text: 'Hi', date: new Date(`${d}T10:00:00Z`), messageId: `<ana${seq}-${i}@x>` })),
+    composeMail({ from: user.email, to: 'Jane Doe <jane@acme.com>', subject: 'deck', text: "Hi Jane, I'll send you the deck by Friday.", date: new Date('2026-11-23T10:00:00Z'), messageId: `<jane${seq}@x>` }),
+  ]);
+  await captureBatch({ store: rt.store, config: { captureAddress: CAPTURE }, log: memoryLogger(), now: () => MONDAY_8 }, mails.map((raw) => ({ raw, envelope: { recipients: [], auth: { verdict: 'trusted' } }, source: 'seed' })));
+  const prepared = await prepareDigest(digestDeps(), user, MONDAY_8);
+  const result = await sendDigest(digestDeps(), user.userId, MONDAY_8);
+  expect(result.status).toBe('sent');
+  const sent = (await sesStore()).find((m) => m.destination.to.includes(user.email));
+  expect(sent).toBeDefined();
+  return {
+    replyTo: prepared.replyTo,
+    subject: prepared.rendered.subject,
+    text: sent!.body.text,
+    promiseN: prepared.json.items.find((i) => i.section === 'promise')!.n,
+    checkinN: prepared.json.items.find((i) => i.section === 'checkin')!.n,
+    messageId: prepared.messageId,
+  };
+}
+
+const quote = (text: string) => text.split('\n').map((l) => `> ${l}`).join('\n');
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'nurture-reply-'));
+  rt = await startRuntime({ dataDir: dir, captureAddress: CAPTURE, smtpPort: 0, sesPort: 0, log: memoryLogger(), now: () => new Date('2026-12-01T09:00:00Z') });
+  sesEndpoint = rt.info.ses;
+});
+afterAll(async () => {
+  await rt.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  seq++;
+  user = testUser({ userId: `u_rep${seq}abc`, email: `me${seq}@example.org`, aliases: [`me${seq}@phone.example`], tz: 'Europe/Berlin' });
+  await rt.store.createUser(user);
+});
+
+describe('replying "done" to the digest from a mail client', () => {
+  it('Gmail-style top-posted "done N" closes the promise, and a confirmation comes back', async () => {
+    const d = await seedAndSendDigest();
+    const info = await asUser().sendMail({
+      from: user.email,
+      to: d.replyTo,
+      subject: `Re: ${d.subject}`,
+      inReplyTo: d.messageId,
+      text: `done ${d.promiseN}\n\nOn Mon, Nov 30, 2026 at 8:00 AM Nurture <${localFromAddress(CAPTURE)}> wrote:\n${quote(d.text)}\n`,
+    });
+    expect(info.response).toMatch(/Accepted: reply/);
+    const promise = (await rt.store.listPromises(user.userId)).find((p) => p.text.includes('deck'));
+    expect(promise?.state).toBe('done');
+    const confirmation = (await sesStore()).filter((m) => m.destination.to.includes(user.email) && /change/.test(m.subject));
+    expect(confirmation).toHaveLength(1);
+    expect(confirmation[0]!.body.text).toMatch(/deck|done/i);
+  });
+
+  it('iPhone-style "snooze N 2w" from an alias, plus "Sent from my iPhone", snoozes the contact', async () => {
+    const d = await seedAndSendDigest();
+    await asUser().sendMail({ from: user.aliases[0], to: d.replyTo, subject: `Re: ${d.subject}`, text: `Snooze ${d.checkinN} 2w\n\nSent from my iPhone\n\n> On 30 Nov 2026, at 08:00, Nurture wrote:\n${quote(d.text)}` });
+    const ana = (await rt.store.listContacts(user.userId)).find((c) => c.email === 'ana@corp.io');
+    expect(ana?.skipUntil).toBe('2026-12-15');
+  });
+
+  it('HTML-only replies (Outlook) work too', async () => {
+    const d = await seedAndSendDigest();
+    await asUser().sendMail({
+      from: user.email,
+      to: d.replyTo,
+      subject: `RE: ${d.subject}`,
+      html: `<div>pause</div><div id="divRplyFwdMsg"><hr><b>From:</b> Nurture<br><b>Sent:</b> Monday<br></div><div>${d.text.replace(/\n/g, '<br>')}</div>`,
+    });
+    expect((await rt.store.getUser(user.userId))?.paused).toBe(true);
+  });
+
+  it('acts on the numbers of the digest answered, and a duplicate delivery of the same reply changes nothing more', async () => {
+    const d = await seedAndSendDigest();
+    const reply = await composeMail({ from: user.email, to: d.replyTo, subject: 'Re', text: 'more', messageId: `<dup-reply-${seq}@x>` });
+    const t = asUser();
+    await t.sendMail({ envelope: { from: user.email, to: [d.replyTo] }, raw: reply });
+    const second = await t.sendMail({ envelope: { from: user.email, to: [d.replyTo] }, raw: reply });
+    expect(second.response).toMatch(/ignored \(duplicate\)/);
+    expect((await rt.store.getUser(user.userId))?.checkins).toBe(user.checkins + 1);
+  });
+});
+
+describe('only the real user can change their data', () => {
+  it('ignores a reply without SMTP AUTH', async () => {
+    const d = await seedAndSendDigest();
+    const info = await smtp().sendMail({ from: user.email, to: d.replyTo, subject: 'Re', text: `done ${d.promiseN}` });
+    expect(info.response).toMatch(/rejected \(unauthenticated\)/);
+    expect((await rt.store.listPromises(user.userId)).every((p) => p.state === 'open')).toBe(true);
+  });
+
+  it('ignores a reply from an address that is not the user’s, even with a valid token', async () => {
+    const d = await seedAndSendDigest();
+    const other = testUser({ userId: `u_oth${seq}abc`, email: `other${seq}@example.org`, aliases: [] });
+    await rt.store.createUser(other);
+    const info = await smtp({ user: other.email, pass: smtpPassword(rt.secret, other.email) }).sendMail({ from: other.email, to: d.replyTo, subject: 'Re', text: `done ${d.promiseN}` });
+    expect(info.response).toMatch(/rejected \(not-owner\)/);
+    expect((await rt.store.listPromises(user.userId)).every((p) => p.state === 'open')).toBe(true);
+  });
+
+  it('rejects a forged token and an expired one, and sends no confirmation', async () => {
+    const d = await seedAndSendDigest();
+    const before = (await sesStore()).length;
+    const forged = d.replyTo.replace(/reply\+(.)/, (_m, c: string) => `reply+${c === 'a' ? 'b' : 'a'}`);
+    const r1 = await asUser().sendMail({ from: user.email, to: forged, subject: 'Re', text: `done ${d.promiseN}` });
+    expect(r1.response).toMatch(/rejected \(bad-token\)/);
+    const expired = replyAddress(signReplyToken(rt.secret, { userId: user.userId, digestId: '2026-11-30', expires: '2026-11-30T12:00:00Z', purpose: 'reply' }), 'nurture.localhost');
+    const r2 = await asUser().sendMail({ from: user.email, to: expired, subject: 'Re', text: `done ${d.promiseN}` });
+    expect(r2.response).toMatch(/rejected \(expired-token\)/);
+    expect((await sesStore()).length).toBe(before);
+    expect((await rt.store.listPromises(user.userId)).every((p) => p.state === 'open')).toBe(true);
+  });
+
+  it('a token from one user’s digest never touches another user’s data', async () => {
+    const d = await seedAndSendDigest();
+    const victim = user;
+    seq++;
+    user = testUser({ userId: `u_rep${seq}abc`, email: `me${seq}@example.org`, aliases: [], tz: 'Europe/Berlin' });
+    await rt.store.createUser(user);
+    // The attacker is a real, authenticated user replaying the victim's Reply-To address.
+    const info = await asUser().sendMail({ from: user.email, to: d.replyTo, subject: 'Re', text: `drop ${d.promiseN}` });
+    expect(info.response).toMatch(/rejected \(not-owner\)/);
+    expect((await rt.store.listPromises(victim.userId)).every((p) => p.state === 'open')).toBe(true);
+  });
+
+  it('unsubscribe+token pauses the digest', async () => {
+    await seedAndSendDigest();
+    const prepared = await prepareDigest(digestDeps(), user, MONDAY_8);
+    const mailto = /unsubscribe\+[a-z0-9]+@nurture\.localhost/.exec(prepared.rendered.text)?.[0];
+    expect(mailto).toBeDefined();
+    await asUser().sendMail({ from: user.email, to: mailto, subject: 'unsubscribe', text: 'unsubscribe' });
+    expect((await rt.store.getUser(user.userId))?.paused).toBe(true);
+  });
+});
