@@ -7,6 +7,7 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '#commons/logger';
 import { createHandler } from '../../functions/capture/handler.ts';
+import { handleReply } from '../../functions/replies/reply-service.ts';
 import type { SesCaptureDeps } from '../../functions/capture/ses-capture.ts';
 import { startTestStore, testUser, type TestStore } from '../support/local-store.ts';
 import { composeMail } from '../support/mail.ts';
@@ -116,5 +117,40 @@ describe('capture Lambda behind the SES receipt rule', () => {
     // The retry succeeds once S3 answers again.
     const retry = await createHandler(deps())(sesEvent({ messageId: 'ses-msg-7', from: 'me@example.org' }));
     expect(retry.outcomes[0]).toMatchObject({ kind: 'outgoing' });
+  });
+});
+
+describe('reply commands through the SES Lambda path', () => {
+  async function digestFor(): Promise<{ replyTo: string; promiseN: number }> {
+    const { prepareDigest, sendDigest } = await import('../../functions/digest/digest-service.ts');
+    const capture = await composeMail({ from: 'me@example.org', to: 'jane@acme.com', subject: 'deck', text: "I'll send you the deck by Friday.", messageId: '<lp1@example.org>', date: new Date('2026-11-24T10:00:00Z') });
+    await deliver('ses-lp-1', capture);
+    await createHandler(deps())(sesEvent({ messageId: 'ses-lp-1', from: 'me@example.org' }));
+    const digestDeps = { store: ts.store, secret: SECRET, captureAddress: 'log@in.example.com', fromAddress: 'nurture@in.example.com', log, mailer: { send: async () => ({ messageId: 'x' }) } };
+    const now = new Date('2026-11-30T07:00:00Z');
+    const prepared = await prepareDigest(digestDeps, user, now);
+    expect((await sendDigest(digestDeps, user.userId, now)).status).toBe('sent');
+    return { replyTo: prepared.replyTo, promiseN: prepared.json.items.find((i) => i.section === 'promise')!.n };
+  }
+  const SECRET = new Uint8Array(32).fill(3);
+  const withReplies = () =>
+    deps({
+      onReply: (mail, input, outcome) =>
+        handleReply({ store: ts.store, secret: SECRET, config: { captureAddress: 'log@in.example.com' }, log, now: () => new Date('2026-11-30T09:00:00Z'), fromAddress: 'nurture@in.example.com' }, mail, input, outcome),
+    });
+
+  it('applies "done N" from a DMARC-authenticated reply, and ignores the same reply when DMARC failed', async () => {
+    const d = await digestFor();
+    const spoofed = await composeMail({ from: 'me@example.org', to: d.replyTo, subject: 'Re', text: `drop ${d.promiseN}`, messageId: '<lp-spoof@evil.net>' });
+    await deliver('ses-lp-2', spoofed);
+    const bad = await createHandler(withReplies())(sesEvent({ messageId: 'ses-lp-2', from: 'me@example.org', recipients: [d.replyTo], dmarc: 'FAIL' }));
+    expect(bad.outcomes[0]).toMatchObject({ kind: 'rejected', reason: 'unauthenticated' });
+    expect((await ts.store.listPromises(user.userId)).find((p) => p.text.includes('deck'))?.state).toBe('open');
+
+    const reply = await composeMail({ from: 'me@example.org', to: d.replyTo, subject: 'Re', text: `done ${d.promiseN}`, messageId: '<lp-reply@example.org>' });
+    await deliver('ses-lp-3', reply);
+    const ok = await createHandler(withReplies())(sesEvent({ messageId: 'ses-lp-3', from: 'me@example.org', recipients: [d.replyTo] }));
+    expect(ok.outcomes[0]).toMatchObject({ kind: 'reply', reason: null });
+    expect((await ts.store.listPromises(user.userId)).find((p) => p.text.includes('deck'))?.state).toBe('done');
   });
 });
