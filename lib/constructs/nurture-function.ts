@@ -1,0 +1,140 @@
+/**
+ * Every Nurture Lambda's defaults in one place, so no function drifts: Node.js 22 on arm64, bundled by the
+ * locally installed esbuild (never Docker) as minified ESM with source maps, its own log group with a
+ * retention, Powertools settings, and helpers that set an env var and its IAM grant together.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { DATE_INDEX, DUE_INDEX } from '../../functions/adapters/table-schema.ts';
+
+/**
+ * ESM bundles still contain CommonJS dependencies (mailparser, iconv-lite, handlebars…) that call `require`;
+ * ESM has no `require`, so define one. The alias avoids clashing with anything a dependency declares.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __nurtureCreateRequire } from 'node:module'; const require = __nurtureCreateRequire(import.meta.url);";
+
+export interface NurtureFunctionProps extends Omit<NodejsFunctionProps, 'runtime' | 'architecture' | 'bundling' | 'logGroup' | 'logRetention'> {
+  /** The handler file (exports `handler`). */
+  readonly entry: string;
+  /** Powertools service name, also the log group's suffix. */
+  readonly serviceName: string;
+  /** @default one month */
+  readonly logRetention?: logs.RetentionDays;
+  /** What happens to the log group when the stack is deleted. @default DESTROY */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /** Directories (relative to the project root) copied into the bundle, e.g. templates read at runtime. @default none */
+  readonly copyIntoBundle?: readonly string[];
+}
+
+/** The DynamoDB calls a function may make. No Scan anywhere: every read path is a key or index Query. */
+export type TableAccess = 'read' | 'write' | 'readWrite';
+const TABLE_ACTIONS: Record<TableAccess, string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+};
+
+export class NurtureFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: NurtureFunctionProps) {
+    const { serviceName, logRetention, logRemovalPolicy, copyIntoBundle, environment, ...rest } = props;
+    // An explicit log group (not the deprecated logRetention custom resource): retention without an extra Lambda.
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    // Its own role instead of AWSLambdaBasicExecutionRole (logs:* on every log group): write to this log group only.
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Nurture ${serviceName} function`,
+    });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    super(scope, id, {
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      ...rest,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      role,
+      logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: serviceName,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Stack traces point into the TypeScript sources, not the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        // Sources stay out of the map: smaller bundle, and the map still names file and line.
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // Bundle the AWS SDK too: the versions the tests ran against, not whatever the runtime ships this month.
+        externalModules: [],
+        forceDockerBundling: false,
+        ...(copyIntoBundle?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  copyIntoBundle.map((dir) => `cp -R "${inputDir}/${dir}" "${outputDir}/${dir}"`),
+              },
+            }
+          : {}),
+      },
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Node.js 22 is a maintained LTS Lambda runtime (deprecation scheduled for 2027); it is the newest Node the project is tested on. Move to nodejs24.x together with CI.',
+    });
+  }
+
+  /**
+   * Sets TABLE_NAME and grants exactly these DynamoDB actions: an access level, or a list of item actions for
+   * functions that make one or two calls. Index ARNs are listed by name (never index/*), and only with Query;
+   * `indexes` narrows them further (default: both indexes the code has).
+   */
+  useTable(
+    table: dynamodb.ITable,
+    access: TableAccess | readonly `dynamodb:${string}`[],
+    options: { readonly indexes?: readonly string[]; readonly envName?: string } = {},
+  ): this {
+    const actions = typeof access === 'string' ? TABLE_ACTIONS[access] : [...access];
+    const indexes = actions.includes('dynamodb:Query') ? (options.indexes ?? [DUE_INDEX.name, DATE_INDEX.name]) : [];
+    this.addEnvironment(options.envName ?? 'TABLE_NAME', table.tableName);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions, resources: [table.tableArn, ...indexes.map((name) => `${table.tableArn}/index/${name}`)] }),
+    );
+    return this;
+  }
+
+  /** Sets SECRET_ARN and grants reading that one secret (GetSecretValue + DescribeSecret). */
+  useSecret(secret: secretsmanager.ISecret, envName = 'SECRET_ARN'): this {
+    this.addEnvironment(envName, secret.secretArn);
+    secret.grantRead(this);
+    return this;
+  }
+
+}
