@@ -250,7 +250,7 @@ export class Store {
         this.db.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { pk: userPk(userId), sk: `CONTACT#${contact.email}`, ...contact, v: (previousVersion ?? 0) + 1 },
+            Item: { pk: userPk(userId), sk: `CONTACT#${contact.email}`, ...contactItem(contact), v: (previousVersion ?? 0) + 1 },
             ConditionExpression: previousVersion === undefined ? 'attribute_not_exists(pk)' : 'v = :v',
             ...(previousVersion === undefined ? {} : { ExpressionAttributeValues: { ':v': previousVersion } }),
           }),
@@ -262,12 +262,22 @@ export class Store {
     }
   }
 
-  /** Every contact of a user (paged Query; the `seen` bookkeeping is not read). */
+  /**
+   * Writes contacts in batches of 25 without a version check: for the operator's bulk import only, where one
+   * process owns the writes. A concurrent conditional writer still sees the bumped version and re-reads.
+   */
+  async saveContactsInBulk(userId: string, contacts: readonly VersionedContact[]): Promise<void> {
+    await this.batchWrite(contacts.map(({ contact, version }) => ({ pk: userPk(userId), sk: `CONTACT#${contact.email}`, ...contactItem(contact), v: version + 1 })));
+  }
+
+  /** Every contact of a user (paged Query; the `seen` bookkeeping is not read: it is for writers only). */
   async listContacts(userId: string): Promise<Contact[]> {
     const items = await this.queryAll({
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
       ExpressionAttributeValues: { ':p': userPk(userId), ':s': 'CONTACT#' },
+      ProjectionExpression: CONTACT_READ_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(CONTACT_READ_ATTRIBUTES.map((a, i) => [`#a${i}`, a])),
     });
     return items.map(toContact);
   }
@@ -309,7 +319,8 @@ export class Store {
   /** Stores new promises; one already stored (same id) is left as it is, so re-capture is harmless. */
   async addPromises(userId: string, promises: readonly StoredPromise[]): Promise<number> {
     let added = 0;
-    for (const p of promises) {
+    await inChunks(promises, 1, async ([p]) => {
+      if (!p) return;
       try {
         await this.send('PutItem', () =>
           this.db.send(
@@ -324,7 +335,7 @@ export class Store {
       } catch (err) {
         if (!(err instanceof ConditionalCheckFailedException)) throw err;
       }
-    }
+    });
     return added;
   }
 
@@ -492,10 +503,10 @@ export class Store {
   }
 
   private async batchGet(keys: readonly Record<string, string>[], projection?: string): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
     const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
-    for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
-      let pending: Record<string, unknown>[] | undefined = unique.slice(i, i + BATCH_GET_MAX);
+    const out: Record<string, unknown>[] = [];
+    await inChunks(unique, BATCH_GET_MAX, async (chunk) => {
+      let pending: Record<string, unknown>[] | undefined = chunk;
       for (let attempt = 0; pending?.length; attempt++) {
         const req: { Keys: Record<string, unknown>[]; ProjectionExpression?: string } = { Keys: pending, ...(projection ? { ProjectionExpression: projection } : {}) };
         const res: BatchGetCommandOutput = await this.send('BatchGetItem', () =>
@@ -506,13 +517,13 @@ export class Store {
         pending = res.UnprocessedKeys?.[this.tableName]?.Keys;
         if (pending?.length) await backoff(attempt);
       }
-    }
+    });
     return out;
   }
 
   private async batchWrite(items: readonly Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < items.length; i += BATCH_WRITE_MAX) {
-      let pending = items.slice(i, i + BATCH_WRITE_MAX).map((Item) => ({ PutRequest: { Item } }));
+    await inChunks(items, BATCH_WRITE_MAX, async (chunk) => {
+      let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; pending.length; attempt++) {
         const res = await this.send('BatchWriteItem', () =>
           this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending }, ReturnConsumedCapacity: 'TOTAL' })),
@@ -521,8 +532,20 @@ export class Store {
         pending = (res.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
         if (pending.length) await backoff(attempt);
       }
-    }
+    });
   }
+}
+
+/** Batch requests for chunks of `size`, a few in flight at once (latency, not throughput, bounds them). */
+const CHUNKS_IN_FLIGHT = 8;
+async function inChunks<T>(items: readonly T[], size: number, fn: (chunk: T[]) => Promise<void>): Promise<void> {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < chunks.length) await fn(chunks[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(CHUNKS_IN_FLIGHT, chunks.length) }, worker));
 }
 
 function backoff(attempt: number): Promise<void> {
@@ -540,9 +563,27 @@ function toUser(item: Record<string, unknown>): User {
   return strip(item) as unknown as User;
 }
 
+/**
+ * Lists of plain strings (recent dates, applied message keys) are stored as one space-separated string:
+ * a contact is read 20,000 times per digest for a big user, and one attribute parses far faster than 40.
+ */
+function contactItem(c: Contact): Record<string, unknown> {
+  return { ...c, recentDates: c.recentDates.join(' '), seen: c.seen.join(' ') };
+}
+
+const CONTACT_READ_ATTRIBUTES: readonly (keyof Contact | 'v')[] = [
+  'email', 'name', 'org', 'firstContacted', 'lastContacted', 'count', 'recentDates', 'lastSubject', 'replies', 'metAt', 'notes',
+  'lastSuggested', 'ignoredSuggestions', 'skipUntil', 'checkedInAt', 'coRecipients', 'v',
+];
+
+function splitList(v: unknown): string[] {
+  if (Array.isArray(v)) return v as string[];
+  return typeof v === 'string' && v ? v.split(' ') : [];
+}
+
 function toContact(item: Record<string, unknown>): Contact {
   const c = strip(item) as unknown as Contact;
-  return { ...c, seen: c.seen ?? [], notes: c.notes ?? [], recentDates: c.recentDates ?? [] };
+  return { ...c, seen: splitList(item.seen), notes: c.notes ?? [], recentDates: splitList(item.recentDates) };
 }
 
 /** Creates the table with its indexes if it does not exist (local runtime and tests; CDK owns it on AWS). */

@@ -51,6 +51,11 @@ export interface CaptureDeps {
   readonly config: CaptureConfig;
   readonly log: Logger;
   readonly now: () => Date;
+  /**
+   * The operator's bulk import (`nurture ingest`): contacts are written in batches without optimistic version
+   * checks, since one process owns the writes. Every other path writes each contact conditionally.
+   */
+  readonly bulk?: boolean;
   /** Reply commands (issue 5) are handed here; without it a reply is recorded as such and not acted on. */
   readonly onReply?: (mail: ParsedMail, input: CaptureInput, outcome: CaptureOutcome) => Promise<CaptureOutcome>;
 }
@@ -79,6 +84,19 @@ export async function explainMail(raw: Uint8Array, file: string, config: Capture
 
 /** Captures mails for real. Outcomes come back in input order; nothing here throws for a bad mail. */
 export async function captureBatch(deps: CaptureDeps, inputs: readonly CaptureInput[]): Promise<CaptureOutcome[]> {
+  return recordBatch(deps, await prepareBatch(deps, inputs));
+}
+
+/** Mails parsed and understood, not yet recorded: the CPU half of capture. */
+export interface PreparedBatch {
+  readonly analysed: Analysed[];
+}
+
+/**
+ * Parses and analyses a batch (reads only: users, distrusted wordings; replies are handed to `onReply`).
+ * `nurture ingest` prepares the next batch while the previous one is being recorded.
+ */
+export async function prepareBatch(deps: CaptureDeps, inputs: readonly CaptureInput[]): Promise<PreparedBatch> {
   const now = deps.now();
   const users = new Map<string, Promise<User | null>>();
   const findUser = (email: string): Promise<User | null> => {
@@ -104,13 +122,17 @@ export async function captureBatch(deps: CaptureDeps, inputs: readonly CaptureIn
     if (a.outcome.kind === 'reply' && deps.onReply) a = { ...a, outcome: await deps.onReply(parsed.mail, input, a.outcome) };
     analysed.push(a);
   }
+  return { analysed };
+}
 
+/** Records a prepared batch: the I/O half. Batches of one user must be recorded one after the other. */
+export async function recordBatch(deps: CaptureDeps, batch: PreparedBatch): Promise<CaptureOutcome[]> {
+  const { analysed } = batch;
   // Group the mails to record by user; skip those already recorded (duplicates and re-imports).
-  const byUser = new Map<string, Analysed[]>();
-  for (const a of analysed) {
-    if (!a.user || !a.interaction) continue;
-    byUser.set(a.user.userId, [...(byUser.get(a.user.userId) ?? []), a]);
-  }
+  const byUser = groupBy(
+    analysed.filter((a) => a.user && a.interaction),
+    (a) => a.user!.userId,
+  );
   for (const [userId, list] of byUser) {
     const existing = await deps.store.existingInteractions(userId, list.map((a) => a.interaction!.key));
     const seenInBatch = new Set<string>();
@@ -123,7 +145,7 @@ export async function captureBatch(deps: CaptureDeps, inputs: readonly CaptureIn
       seenInBatch.add(key);
       return true;
     });
-    await applyContacts(deps.store, userId, fresh.flatMap((a) => a.touches));
+    await applyContacts(deps.store, userId, fresh.flatMap((a) => a.touches), deps.bulk ?? false);
     await deps.store.addPromises(userId, fresh.flatMap((a) => a.promises));
     await markDeliveries(deps, userId, fresh);
     await deps.store.putInteractions(userId, fresh.map((a) => a.interaction!));
@@ -253,8 +275,18 @@ function analyse(input: CaptureInput, mail: ParsedMail, user: User | null, confi
 }
 
 /** Applies contact touches with optimistic concurrency: read, merge (pure), conditional write, retry on conflict. */
-async function applyContacts(store: Store, userId: string, touches: readonly ContactTouch[]): Promise<void> {
+async function applyContacts(store: Store, userId: string, touches: readonly ContactTouch[], bulk: boolean): Promise<void> {
   let pending = groupBy(touches, (t) => t.address.email);
+  if (bulk) {
+    const current = await store.getContacts(userId, [...pending.keys()]);
+    const merged = [...pending].flatMap(([email, list]) => {
+      const before = current.get(email);
+      const contact = list.reduce<Contact | undefined>((c, t) => applyTouch(c, t) ?? c, before?.contact);
+      return contact && contact !== before?.contact ? [{ contact, version: before?.version ?? 0 }] : [];
+    });
+    await store.saveContactsInBulk(userId, merged);
+    return;
+  }
   for (let attempt = 0; pending.size > 0; attempt++) {
     if (attempt >= CONTACT_WRITE_RETRIES) throw new ConflictError(`contacts still conflicting after ${attempt} attempts: ${[...pending.keys()].slice(0, 5).join(', ')}`);
     const current = await store.getContacts(userId, [...pending.keys()]);
@@ -292,7 +324,12 @@ async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) =
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
-  for (const i of items) m.set(key(i), [...(m.get(key(i)) ?? []), i]);
+  for (const i of items) {
+    const k = key(i);
+    const list = m.get(k);
+    if (list) list.push(i);
+    else m.set(k, [i]);
+  }
   return m;
 }
 

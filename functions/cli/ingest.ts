@@ -9,10 +9,10 @@ import cliProgress from 'cli-progress';
 import type { Store } from '#adapters/store';
 import type { CaptureConfig } from '#domain/classify';
 import type { Logger } from '#commons/logger';
-import { captureBatch, type CaptureDeps, type CaptureInput, type CaptureOutcome } from '../capture/capture-service.ts';
+import { prepareBatch, recordBatch, type CaptureDeps, type CaptureInput, type CaptureOutcome } from '../capture/capture-service.ts';
 import { readMailArgs } from '../local/mail-files.ts';
 
-export const INGEST_BATCH = 250;
+export const INGEST_BATCH = 500;
 
 export interface IngestOptions {
   readonly store: Store;
@@ -45,21 +45,31 @@ export async function ingestFiles(files: readonly string[], opts: IngestOptions)
   const bar = opts.progress ? await progressBar(files) : null;
   let total = 0;
   let batch: { input: CaptureInput; file: string; endOffset: number | null }[] = [];
+  const deps: CaptureDeps = { store: opts.store, config: opts.config, log: opts.log, now: opts.now ?? (() => new Date()), onReply: opts.onReply, bulk: true };
+  // One batch is recorded while the next is parsed: parsing is CPU, recording mostly waits on the store.
+  let recording: Promise<void> = Promise.resolve();
 
   const flush = async (): Promise<void> => {
     if (!batch.length) return;
-    const outcomes = await captureBatch({ store: opts.store, config: opts.config, log: opts.log, now: opts.now ?? (() => new Date()), onReply: opts.onReply }, batch.map((b) => b.input));
+    const taken = batch;
+    batch = [];
+    const prepared = await prepareBatch(deps, taken.map((b) => b.input));
+    await recording;
+    recording = record(taken, prepared);
+  };
+
+  const record = async (taken: typeof batch, prepared: Awaited<ReturnType<typeof prepareBatch>>): Promise<void> => {
+    const outcomes = await recordBatch(deps, prepared);
     for (const o of outcomes) {
       byKind[o.kind] = (byKind[o.kind] ?? 0) + 1;
       opts.onOutcome?.(o);
     }
     // The batch is recorded: remember where each mbox got to.
     const ends = new Map<string, number>();
-    for (const b of batch) if (b.endOffset !== null) ends.set(b.file, b.endOffset);
+    for (const b of taken) if (b.endOffset !== null) ends.set(b.file, b.endOffset);
     const updatedAt = new Date().toISOString();
     for (const [file, offset] of ends) await opts.store.putCheckpoint(await idOf(file), { done: total, offset, updatedAt });
-    bar?.increment(batch.length, { offset: [...ends.values()].pop() ?? 0 });
-    batch = [];
+    bar?.increment(taken.length, { offset: [...ends.values()].pop() ?? 0 });
   };
 
   const resumeFrom = async (file: string): Promise<number> => {
@@ -80,6 +90,7 @@ export async function ingestFiles(files: readonly string[], opts: IngestOptions)
     if (batch.length >= INGEST_BATCH) await flush();
   }
   await flush();
+  await recording;
   bar?.stop();
   return { total, byKind, resumedFrom };
 }

@@ -111,6 +111,8 @@ const FADE_DAYS = 365;
 export const NEW_CONTACT_WINDOW_DAYS = 7;
 export const FOLLOW_UP_GRACE_DAYS = 2;
 export const MAX_SUGGESTED_INTROS = 2;
+/** Introductions are sought among this many of the strongest relationships. */
+export const INTRO_CANDIDATES = 400;
 export const MAX_PROMISE_ITEMS = 12;
 const NOTE_MAX_CHARS = 240;
 const SUBJECT_MAX_CHARS = 70;
@@ -465,18 +467,38 @@ export function suggestIntroductionPairs(
       topics: topicWords(subjectsByContact?.get(c.email) ?? (c.lastSubject ? [c.lastSubject] : [])),
       strength: Math.log2(1 + c.count),
     }))
-    .filter((x) => x.topics.size > 0);
+    .filter((x) => x.topics.size > 0)
+    // Only two suggestions are made: the strongest few hundred relationships are where they come from, and
+    // capping them keeps this linear in the number of contacts (20,000 contacts → ~0.1 s, not minutes).
+    .sort((x, y) => y.strength - x.strength || x.c.email.localeCompare(y.c.email))
+    .slice(0, INTRO_CANDIDATES);
+  // Pairs come from a topic → people index, so only people who share a topic are compared.
+  const byTopic = new Map<string, number[]>();
+  strong.forEach((x, i) =>
+    x.topics.forEach((t) => {
+      const list = byTopic.get(t);
+      if (list) list.push(i);
+      else byTopic.set(t, [i]);
+    }),
+  );
   const pairs: { a: Contact; b: Contact; shared: string[]; score: number }[] = [];
-  for (let i = 0; i < strong.length; i += 1) {
-    for (let j = i + 1; j < strong.length; j += 1) {
-      const x = strong[i] as (typeof strong)[number];
-      const y = strong[j] as (typeof strong)[number];
-      const [a, b] = x.c.email < y.c.email ? [x, y] : [y, x];
-      if (a.c.org && a.c.org === b.c.org) continue; // colleagues know each other already
-      if (coRecipients.has(`${a.c.email}|${b.c.email}`) || coRecipients.has(`${b.c.email}|${a.c.email}`)) continue;
-      const shared = [...a.topics].filter((t) => b.topics.has(t)).sort();
-      if (shared.length === 0) continue;
-      pairs.push({ a: a.c, b: b.c, shared, score: shared.length * (a.strength + b.strength) });
+  const compared = new Set<number>();
+  for (const members of byTopic.values()) {
+    for (let m = 0; m < members.length; m += 1) {
+      for (let k = m + 1; k < members.length; k += 1) {
+        const i = members[m] as number;
+        const j = members[k] as number;
+        const id = Math.min(i, j) * INTRO_CANDIDATES + Math.max(i, j);
+        if (compared.has(id)) continue;
+        compared.add(id);
+        const x = strong[i] as (typeof strong)[number];
+        const y = strong[j] as (typeof strong)[number];
+        const [a, b] = x.c.email < y.c.email ? [x, y] : [y, x];
+        if (a.c.org && a.c.org === b.c.org) continue; // colleagues know each other already
+        if (coRecipients.has(`${a.c.email}|${b.c.email}`) || coRecipients.has(`${b.c.email}|${a.c.email}`)) continue;
+        const shared = [...a.topics].filter((t) => b.topics.has(t)).sort();
+        pairs.push({ a: a.c, b: b.c, shared, score: shared.length * (a.strength + b.strength) });
+      }
     }
   }
   pairs.sort(

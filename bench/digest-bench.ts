@@ -1,0 +1,102 @@
+/**
+ * Digest for a heavy user: 20,000 contacts, 100,000 interactions, 2,000 promises in the embedded store.
+ * Measures wall time, DynamoDB requests and consumed capacity of building the digest (load, select, render,
+ * MIME), and that no Scan is made.
+ */
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '#adapters/dynamo-client';
+import { ensureTable, Store } from '#adapters/store';
+import { memoryLogger } from '#commons/logger';
+import type { Contact, Interaction, StoredPromise } from '#domain/types';
+import { newUser } from '#domain/users';
+import { prepareDigest } from '../functions/digest/digest-service.ts';
+import { startEmbeddedDynamoDb } from '../functions/local/embedded-dynamodb.ts';
+
+export interface DigestBenchResult {
+  contacts: number;
+  interactions: number;
+  promises: number;
+  wallMs: number;
+  requests: number;
+  byOperation: Record<string, number>;
+  consumedCapacity: number;
+  items: number;
+}
+
+export async function digestBench(sizes = { contacts: 20_000, interactions: 100_000, promises: 2_000 }): Promise<DigestBenchResult> {
+  const db = await startEmbeddedDynamoDb();
+  const client = createDocumentClient({ endpoint: db.endpoint });
+  await ensureTable(client, 'bench');
+  const loader = new Store(client, 'bench');
+  const user = newUser({ email: 'me@example.org', tz: 'Europe/Berlin' }, new Date('2024-01-01T00:00:00Z'), 'u_bench0001');
+  await loader.createUser(user);
+  const now = Date.parse('2026-11-30T07:00:00Z');
+  const day = 86_400_000;
+  const pk = `USER#${user.userId}`;
+
+  const put = async (items: Record<string, unknown>[]): Promise<void> => {
+    const chunks = [];
+    for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+    for (let i = 0; i < chunks.length; i += 8) {
+      await Promise.all(chunks.slice(i, i + 8).map((c) => client.send(new BatchWriteCommand({ RequestItems: { bench: c.map((Item) => ({ PutRequest: { Item } })) } }))));
+    }
+  };
+
+  const contacts: Contact[] = Array.from({ length: sizes.contacts }, (_, i) => {
+    const last = now - ((i * 37) % 700) * day;
+    return {
+      email: `person${i}@corp${i % 300}.example`,
+      name: `Person ${i}`,
+      org: `Corp${i % 300}`,
+      firstContacted: new Date(last - 400 * day).toISOString(),
+      lastContacted: new Date(last).toISOString(),
+      count: 1 + (i % 40),
+      recentDates: Array.from({ length: Math.min(24, 1 + (i % 40)) }, (_, k) => new Date(last - k * (7 + (i % 30)) * day).toISOString()),
+      lastSubject: `Project ${i % 500} follow-up`,
+      replies: i % 5,
+      notes: i % 50 === 0 ? [{ date: new Date(last).toISOString(), text: 'Daughter just started college; ask about the move.' }] : [],
+      coRecipients: [`person${(i + 1) % sizes.contacts}@corp${(i + 1) % 300}.example`],
+      seen: Array.from({ length: 16 }, (_, k) => `k${i}x${k}abcdefghijklmn`),
+    };
+  });
+  for (let i = 0; i < contacts.length; i += 1_000) await loader.saveContactsInBulk(user.userId, contacts.slice(i, i + 1_000).map((contact) => ({ contact, version: 0 })));
+  const interactions: Interaction[] = Array.from({ length: sizes.interactions }, (_, i) => ({
+    key: `m${i}abcdefghijklmnopq`,
+    kind: 'outgoing',
+    messageId: `<bench-${i}@example.org>`,
+    date: new Date(now - (i % 900) * day - i * 1000).toISOString(),
+    subject: `Project ${i % 500}`,
+    recipients: [{ email: contacts[i % contacts.length]!.email }],
+    threadId: `<t${i % 5000}@example.org>`,
+    inReplyTo: null,
+    references: [],
+    hasAttachments: false,
+    hasLink: false,
+  }));
+  await loader.putInteractions(user.userId, interactions);
+  const promises: StoredPromise[] = Array.from({ length: sizes.promises }, (_, i) => ({
+    id: `p${i}`,
+    text: `I'll send you the report for project ${i}.`,
+    action: 'send',
+    to: [contacts[i % contacts.length]!.email],
+    dueText: null,
+    due: new Date(now - (i % 60) * day).toISOString().slice(0, 10),
+    messageId: null,
+    messageKey: `m${i}`,
+    createdAt: new Date(now - (i % 60) * day - 2 * day).toISOString(),
+    state: i % 4 === 0 ? 'done' : 'open',
+  }));
+  await put(promises.map((p) => ({ pk, sk: `PROMISE#${p.id}`, ...p })));
+
+  const store = new Store(client, 'bench');
+  const deps = { store, secret: new Uint8Array(32).fill(1), captureAddress: 'log@in.example.com', fromAddress: 'nurture@in.example.com', log: memoryLogger() };
+  await prepareDigest(deps, user, new Date(now)); // warm-up: JIT and template compilation
+  store.metrics.requests = 0;
+  store.metrics.consumedCapacity = 0;
+  store.metrics.byOperation = {};
+  const t0 = performance.now();
+  const d = await prepareDigest(deps, user, new Date(now));
+  const wallMs = performance.now() - t0;
+  await db.stop();
+  return { ...sizes, wallMs, requests: store.metrics.requests, byOperation: { ...store.metrics.byOperation }, consumedCapacity: store.metrics.consumedCapacity, items: d.json.items.length };
+}

@@ -1,0 +1,96 @@
+/**
+ * `npm run bench`: import throughput vs parse-only, peak RSS, capture Lambda bundle size and module load time,
+ * digest build for a heavy user, and own-text + promise extraction speed. Prints tables; record them in bench/README.md.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { extractOwnText } from '#domain/own-text';
+import { findPromises } from '#domain/promises';
+import { digestBench } from './digest-bench.ts';
+import { buildMbox, enronBodies, FIXTURES, machine, table } from './support.ts';
+
+const N = Number(process.env.BENCH_MESSAGES ?? 10_000);
+const root = resolve(import.meta.dirname, '..');
+const tsx = resolve(root, 'node_modules/.bin/tsx');
+const work = mkdtempSync(join(tmpdir(), 'nurture-bench-'));
+
+function child(script: string, ...args: string[]): Record<string, unknown> {
+  const out = execFileSync(tsx, [resolve(import.meta.dirname, script), ...args], { encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, maxBuffer: 1 << 26 });
+  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+console.log(`Machine: ${machine()}\n`);
+if (!existsSync(FIXTURES)) {
+  console.error(`!!! ${FIXTURES} is absent: the benchmarks need the shared fixtures.`);
+  process.exit(1);
+}
+
+// 1. Import throughput.
+const mbox = join(work, 'Sent.mbox');
+writeFileSync(mbox, buildMbox(N, 'me@example.org'));
+const mb = statSync(mbox).size / 2 ** 20;
+const parse = child('parse-child.ts', mbox);
+const ingest = child('ingest-child.ts', mbox, join(work, 'data'));
+const parseRate = (N / (parse.ms as number)) * 1000;
+const ingestRate = (N / (ingest.ms as number)) * 1000;
+console.log(`Import of a ${N.toLocaleString('en')}-message mbox (${mb.toFixed(1)} MB) into the embedded store`);
+console.log(
+  table([
+    { run: 'mailparser only (ceiling)', 'msgs/s': parseRate.toFixed(0), 'seconds': ((parse.ms as number) / 1000).toFixed(1), 'peak RSS MB': (parse.maxRssMb as number).toFixed(0), 'DynamoDB requests': '-' },
+    { run: 'nurture ingest (pipeline)', 'msgs/s': ingestRate.toFixed(0), 'seconds': ((ingest.ms as number) / 1000).toFixed(1), 'peak RSS MB': (ingest.maxRssMb as number).toFixed(0), 'DynamoDB requests': String(ingest.requests) },
+  ]),
+);
+console.log(`pipeline / parse-only = ${(ingestRate / parseRate).toFixed(2)} (goal ≥ 0.50); outcomes: ${JSON.stringify((ingest.summary as { byKind: unknown }).byKind)}\n`);
+
+// 2. Capture Lambda: bundle size and module load time.
+const outfile = join(work, 'capture', 'index.mjs');
+await build({
+  entryPoints: [resolve(root, 'functions/capture/handler.ts')],
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  outfile,
+  sourcemap: false,
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'error',
+});
+const loads: number[] = [];
+for (let i = 0; i < 7; i++) {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now()-t)`], { encoding: 'utf8' });
+  loads.push(Number(r.stdout.trim()));
+}
+loads.sort((a, b) => a - b);
+console.log('Capture Lambda bundle (esbuild, minified ESM)');
+console.log(table([{ 'bundle KB': (statSync(outfile).size / 1024).toFixed(0), 'module load ms (median of 7)': loads[3]!.toFixed(0), 'min ms': loads[0]!.toFixed(0), 'max ms': loads[6]!.toFixed(0) }]));
+console.log('');
+
+// 3. Digest for a heavy user.
+const d = await digestBench();
+console.log('Digest for 20,000 contacts, 100,000 interactions, 2,000 promises (load + select + render + MIME)');
+console.log(
+  table([
+    { 'wall ms': d.wallMs.toFixed(0), requests: d.requests, 'by operation': Object.entries(d.byOperation).map(([k, v]) => `${k} ${v}`).join(', '), 'consumed RCU': d.consumedCapacity.toFixed(1), Scans: d.byOperation.Scan ?? 0, items: d.items },
+  ]),
+);
+console.log('goal: < 1,000 ms and < 50 requests, no Scan\n');
+
+// 4. Own text + promise extraction on real sent mail.
+const mails = enronBodies();
+const t0 = performance.now();
+let found = 0;
+for (let round = 0; round < 3; round++) {
+  for (const m of mails) {
+    const own = extractOwnText({ text: m.body, html: null });
+    found += findPromises(own, { date: '2001-05-01T12:00:00Z', tz: 'America/Chicago', recipients: [] }).length;
+  }
+}
+const perSec = ((mails.length * 3) / (performance.now() - t0)) * 1000;
+console.log('Own text + promise extraction on enron-sent (791 real mails, 3 rounds)');
+console.log(table([{ 'msgs/s': perSec.toFixed(0), 'ms per mail': (1000 / perSec).toFixed(2), 'promises found per round': found / 3 }]));
+
+rmSync(work, { recursive: true, force: true });
