@@ -54,7 +54,7 @@ describe.skipIf(!hasFixtures)('nurture ingest of real sent mail', () => {
     expect(first.total).toBe(mails.length);
     // Many Enron recipients are Lotus Notes names ("Chris Ordway/NA/Enron@ENRON"), not addresses: those
     // mails have no recipient to record and are ignored with a reason; all others are captured.
-    expect(first.byKind.outgoing).toBeGreaterThan(mails.length * 0.5);
+    expect(first.byKind.outgoing).toBeGreaterThan(mails.length * 0.4);
     expect((first.byKind.outgoing ?? 0) + (first.byKind.ignored ?? 0)).toBe(mails.length);
     const contactsAfterFirst = await ts.store.listContacts(user.userId);
     const countsAfterFirst = Object.fromEntries(contactsAfterFirst.map((c) => [c.email, c.count]));
