@@ -14,11 +14,11 @@ import { buildMbox, enronBodies, FIXTURES, machine, table } from './support.ts';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const root = resolve(import.meta.dirname, '..');
-const tsx = resolve(root, 'node_modules/.bin/tsx');
 const work = mkdtempSync(join(tmpdir(), 'nurture-bench-'));
 
 function child(script: string, ...args: string[]): Record<string, unknown> {
-  const out = execFileSync(tsx, [resolve(import.meta.dirname, script), ...args], { encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, maxBuffer: 1 << 26 });
+  // The same heap cap as the `nurture` command (bin/nurture.js), so the RSS measured is what a user gets.
+  const out = execFileSync(process.execPath, ['--max-old-space-size=160', '--import', 'tsx', resolve(import.meta.dirname, script), ...args], { encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, maxBuffer: 1 << 26 });
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
 }
 

@@ -5,13 +5,13 @@
 import { Command, Option } from 'commander';
 import { AddressTakenError } from '#adapters/store';
 import { captureAddress, dataDir } from '#commons/config';
-import { jsonLogger, memoryLogger } from '#commons/logger';
+import { jsonLogger, silentLogger } from '#commons/logger';
 import { newUser } from '#domain/users';
 import { nextDigestAt, utcHourSlot } from '#domain/week';
 import type { User } from '#domain/types';
 import { explainMail } from '../functions/capture/capture-service.ts';
 import { ingestFiles } from '../functions/cli/ingest.ts';
-import { openLocalContext, type LocalContext } from '../functions/local/local-context.ts';
+import { openAwsContext, openLocalContext, type LocalContext } from '../functions/local/local-context.ts';
 import { readMailArgs } from '../functions/local/mail-files.ts';
 import { smtpPassword } from '../functions/local/local-secret.ts';
 import { startRuntime } from '../functions/local/runtime.ts';
@@ -26,14 +26,18 @@ const program = new Command('nurture')
   .addOption(new Option('--data <dir>', 'data directory of the embedded store').env('NURTURE_DATA').default('.nurture'))
   .addOption(new Option('--capture <address>', 'the capture address (mail sent to it is a note)').env('NURTURE_CAPTURE'))
   .addOption(new Option('--endpoint <url>', 'a DynamoDB endpoint to use instead of the embedded store'))
+  .addOption(new Option('--aws', 'use the deployed table on AWS (with --table, or NURTURE_TABLE; region from AWS_REGION or --region)'))
+  .addOption(new Option('--table <name>', 'the deployed table (the stack output TableName)').env('NURTURE_TABLE'))
+  .addOption(new Option('--region <region>', 'AWS region of the deployed stack'))
   .showHelpAfterError();
 
-type Globals = { data?: string; capture?: string; endpoint?: string };
+type Globals = { data?: string; capture?: string; endpoint?: string; aws?: boolean; table?: string; region?: string };
 const globals = (): Globals => program.opts<Globals>();
 
 async function withContext<T>(fn: (ctx: LocalContext) => Promise<T>): Promise<T> {
   const g = globals();
-  const ctx = await openLocalContext({ dataDir: dataDir(g.data), endpoint: g.endpoint });
+  if (g.aws && !g.table) throw new UsageError('--aws needs --table NAME (the stack output TableName) or NURTURE_TABLE');
+  const ctx = g.aws ? await openAwsContext({ tableName: g.table!, region: g.region }) : await openLocalContext({ dataDir: dataDir(g.data), endpoint: g.endpoint });
   try {
     return await fn(ctx);
   } finally {
@@ -87,11 +91,12 @@ users
       if (existing) throw new AddressTakenError(`${user.email} is already registered (user ${existing.userId})`);
       await ctx.store.createUser(user);
       await ctx.store.updateUser(user.userId, {}, utcHourSlot(nextDigestAt(user, new Date())));
-      const password = smtpPassword(ctx.secret, user.email);
-      if (o.json) print({ ...user, smtpPassword: password });
+      // On AWS mail is authenticated by DMARC; the SMTP password only exists for the local capture server.
+      const password = globals().aws ? undefined : smtpPassword(ctx.secret, user.email);
+      if (o.json) print({ ...user, ...(password ? { smtpPassword: password } : {}) });
       else {
         print(`Registered ${user.email} (${user.userId}), time zone ${user.tz}, digest Mondays 08:00.`);
-        print(`Local SMTP login: ${user.email} / ${password}`);
+        if (password) print(`Local SMTP login: ${user.email} / ${password}`);
       }
     });
   });
@@ -111,7 +116,7 @@ program
     const g = globals();
     await withContext(async (ctx) => {
       const config = { captureAddress: captureAddress(g.capture) };
-      const log = o.json ? memoryLogger() : jsonLogger('nurture-ingest', () => {});
+      const log = silentLogger();
       const replyDeps = { store: ctx.store, secret: ctx.secret, config, log, now: () => new Date(), fromAddress: localFromAddress(config.captureAddress), mailer: ctx.service ? localSesMailer(ctx.service.ses) : undefined };
       const summary = await ingestFiles(files, {
         store: ctx.store,

@@ -14,6 +14,12 @@ export function jsonLogger(service: string, write: (line: string) => void = (l) 
   return { info: log('INFO'), warn: log('WARN'), error: log('ERROR') };
 }
 
+/** Discards everything: for a CLI run whose outcomes are reported another way. */
+export function silentLogger(): Logger {
+  const none = (): void => {};
+  return { info: none, warn: none, error: none };
+}
+
 /** Collects entries: for tests that assert what was logged, and for a quiet CLI. */
 export function memoryLogger(): Logger & { entries: { level: string; message: string; extra?: Record<string, unknown> }[] } {
   const entries: { level: string; message: string; extra?: Record<string, unknown> }[] = [];

@@ -51,6 +51,12 @@ export async function runningService(dataDir: string): Promise<ServiceInfo | nul
   }
 }
 
+/** The deployed table on AWS (`--aws`): credentials and region from the usual AWS settings. No key material is read. */
+export async function openAwsContext(opts: { tableName: string; region?: string }): Promise<LocalContext> {
+  const client = createDocumentClient({ region: opts.region ?? process.env.AWS_REGION });
+  return { store: new Store(client, opts.tableName), secret: new Uint8Array(0), dataDir: '', service: null, close: async () => client.destroy() };
+}
+
 export async function openLocalContext(opts: { dataDir: string; endpoint?: string; tableName?: string }): Promise<LocalContext> {
   const dataDir = resolve(opts.dataDir);
   const secret = loadOrCreateSecret(dataDir);
