@@ -1,14 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-
-/** The shared outside-world fixtures; tests skip loudly when they are absent (e.g. a user's checkout). */
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
-function fixturesPresent(sub: string): boolean {
-  const ok = existsSync(path.join(FIXTURES, sub));
-  if (!ok) console.warn(`\n!!! ${path.join(FIXTURES, sub)} is missing: fixture-based tests are SKIPPED !!!\n`);
-  return ok;
-}
-const readFixture = (rel: string): string => readFileSync(path.join(FIXTURES, rel), 'utf8');
+import { fixturesPresent, readFixture } from '../support/fixtures.ts';
 import { describe, expect, it } from 'vitest';
 import { extractOwnText, splitReply } from '../../functions/domain/own-text.ts';
 
