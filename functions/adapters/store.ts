@@ -2,7 +2,7 @@
  * The DynamoDB adapter: every read and write Nurture makes, typed, one table (see table-schema.ts).
  * Works unchanged against AWS and the embedded local implementation.
  */
-import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -17,7 +17,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Contact, Interaction, StoredPromise, User } from '#domain/types';
-import { DATE_INDEX, DUE_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from './table-schema.ts';
+import { DATE_INDEX, DUE_INDEX, TABLE_DEFINITION, TTL_ATTRIBUTE } from './table-schema.ts';
 
 export class ConflictError extends Error {
   override name = 'ConflictError';
@@ -594,42 +594,6 @@ export async function ensureTable(db: DynamoDBDocumentClient, tableName: string)
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
   }
-  const S = 'S' as const;
-  await db.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: TABLE_KEYS.partitionKey, AttributeType: S },
-        { AttributeName: TABLE_KEYS.sortKey, AttributeType: S },
-        { AttributeName: DUE_INDEX.partitionKey, AttributeType: S },
-        { AttributeName: DUE_INDEX.sortKey, AttributeType: S },
-        { AttributeName: DATE_INDEX.sortKey, AttributeType: S },
-      ],
-      KeySchema: [
-        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: DUE_INDEX.name,
-          KeySchema: [
-            { AttributeName: DUE_INDEX.partitionKey, KeyType: 'HASH' },
-            { AttributeName: DUE_INDEX.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-      ],
-      LocalSecondaryIndexes: [
-        {
-          IndexName: DATE_INDEX.name,
-          KeySchema: [
-            { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-            { AttributeName: DATE_INDEX.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-      ],
-    }),
-  );
+  const def = structuredClone(TABLE_DEFINITION) as unknown as Omit<CreateTableCommandInput, 'TableName' | 'BillingMode'>;
+  await db.send(new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', ...def }));
 }

@@ -16,3 +16,41 @@ export const DUE_INDEX = { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1s
 export const DATE_INDEX = { name: 'lsi1', sortKey: 'lsi1sk' } as const;
 /** Epoch seconds; expired items (import checkpoints, reply replay markers) are removed by TTL on AWS. */
 export const TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * The table's keys and indexes in CreateTable form. The local store creates exactly this, and the infra tests
+ * assert that the CDK stack synthesizes the same, so local and AWS tables cannot drift apart.
+ */
+export const TABLE_DEFINITION = {
+  AttributeDefinitions: [
+    { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
+    { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+    { AttributeName: DUE_INDEX.partitionKey, AttributeType: 'S' },
+    { AttributeName: DUE_INDEX.sortKey, AttributeType: 'S' },
+    { AttributeName: DATE_INDEX.sortKey, AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+    { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: DUE_INDEX.name,
+      KeySchema: [
+        { AttributeName: DUE_INDEX.partitionKey, KeyType: 'HASH' },
+        { AttributeName: DUE_INDEX.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
+  ],
+  LocalSecondaryIndexes: [
+    {
+      IndexName: DATE_INDEX.name,
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: DATE_INDEX.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
+  ],
+} as const;

@@ -10,7 +10,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DATE_INDEX, DUE_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '#adapters/table-schema';
+import { DATE_INDEX, DUE_INDEX, TABLE_DEFINITION, TTL_ATTRIBUTE } from '#adapters/table-schema';
 import { allStatements, asArray, synthNurture, TEST_DOMAIN, type Synthesized } from './synth.ts';
 
 type Json = Record<string, any>;
@@ -273,36 +273,16 @@ describe('alarms', () => {
 });
 
 describe('table', () => {
-  it('matches table-schema.ts: keys, sparse due GSI and date LSI (KEYS_ONLY), TTL; on-demand, PITR, KMS encryption', () => {
+  it('has exactly the keys and indexes the local store creates (TABLE_DEFINITION), plus TTL, on-demand, PITR, encryption', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [
-        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-      ],
+      KeySchema: TABLE_DEFINITION.KeySchema,
+      AttributeDefinitions: Match.arrayWith([...TABLE_DEFINITION.AttributeDefinitions]),
+      GlobalSecondaryIndexes: TABLE_DEFINITION.GlobalSecondaryIndexes,
+      LocalSecondaryIndexes: TABLE_DEFINITION.LocalSecondaryIndexes,
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: DUE_INDEX.name,
-          KeySchema: [
-            { AttributeName: DUE_INDEX.partitionKey, KeyType: 'HASH' },
-            { AttributeName: DUE_INDEX.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-      ],
-      LocalSecondaryIndexes: [
-        {
-          IndexName: DATE_INDEX.name,
-          KeySchema: [
-            { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-            { AttributeName: DATE_INDEX.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-      ],
     });
   });
 
