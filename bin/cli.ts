@@ -6,7 +6,9 @@ import { Command, Option } from 'commander';
 import { AddressTakenError } from '#adapters/store';
 import { captureAddress, dataDir } from '#commons/config';
 import { jsonLogger, silentLogger } from '#commons/logger';
-import { newUser } from '#domain/users';
+import { newUser, UserSettings } from '#domain/users';
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 import { nextDigestAt, utcHourSlot } from '#domain/week';
 import type { User } from '#domain/types';
 import { explainMail } from '../functions/capture/capture-service.ts';
@@ -95,9 +97,43 @@ users
       const password = globals().aws ? undefined : smtpPassword(ctx.secret, user.email);
       if (o.json) print({ ...user, ...(password ? { smtpPassword: password } : {}) });
       else {
-        print(`Registered ${user.email} (${user.userId}), time zone ${user.tz}, digest Mondays 08:00.`);
+        print(`Registered ${user.email} (${user.userId}), time zone ${user.tz}, digest Mondays 08:00 (change with \`nurture users set\`).`);
         if (password) print(`Local SMTP login: ${user.email} / ${password}`);
       }
+    });
+  });
+users
+  .command('set <email>')
+  .description('change a user’s settings')
+  .option('--tz <zone>', 'IANA time zone')
+  .option('--checkins <n>', 'check-ins per digest (1–10)')
+  .option('--day <n>', 'digest weekday, 1 = Monday … 7 = Sunday')
+  .option('--hour <n>', 'digest hour, 0–23, local time')
+  .addOption(new Option('--confirmations <on|off>', 'confirmation mails after reply commands').choices(['on', 'off']))
+  .addOption(new Option('--digest <on|off>', 'pause or resume the weekly digest').choices(['on', 'off']))
+  .action(async (email: string, o: { tz?: string; checkins?: string; day?: string; hour?: string; confirmations?: 'on' | 'off'; digest?: 'on' | 'off' }) => {
+    await withContext(async (ctx) => {
+      const user = await resolveUser(ctx, email);
+      const patch = UserSettings.parse({
+        tz: o.tz ?? user.tz,
+        checkins: o.checkins ?? user.checkins,
+        digestDay: o.day ?? user.digestDay,
+        digestHour: o.hour ?? user.digestHour,
+      });
+      const next = { ...user, ...patch, confirmations: o.confirmations ? o.confirmations === 'on' : user.confirmations, paused: o.digest ? o.digest === 'off' : user.paused };
+      await ctx.store.updateUser(user.userId, { tz: next.tz, checkins: next.checkins, digestDay: next.digestDay, digestHour: next.digestHour, confirmations: next.confirmations, paused: next.paused }, next.paused ? null : utcHourSlot(nextDigestAt(next, new Date())));
+      print(`${user.email}: digest ${next.paused ? 'paused' : `on ${WEEKDAYS[next.digestDay - 1]} at ${String(next.digestHour).padStart(2, '0')}:00 ${next.tz}`}, ${next.checkins} check-ins, confirmations ${next.confirmations ? 'on' : 'off'}.`);
+    });
+  });
+users
+  .command('list')
+  .description('list users (local store)')
+  .option('--json')
+  .action(async (o: { json?: boolean }) => {
+    await withContext(async (ctx) => {
+      const all = await ctx.store.listUsersForAdmin();
+      if (o.json) return print(all);
+      for (const u of all) print(`${u.email}  ${u.userId}  ${u.tz}  ${u.paused ? 'paused' : `day ${u.digestDay} ${u.digestHour}:00`}  ${u.aliases.join(', ')}`);
     });
   });
 users

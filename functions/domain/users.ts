@@ -22,14 +22,18 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-export const NewUserInput = z.object({
-  email: address,
-  aliases: z.array(address).default([]),
-  name: z.string().trim().min(1).max(100).optional(),
+/** The settings a user can change. */
+export const UserSettings = z.object({
   tz: z.string().refine(isTimeZone, { message: 'unknown time zone (use an IANA name like Europe/Berlin)' }).default('UTC'),
   checkins: z.coerce.number().int().min(1).max(10).default(3),
   digestDay: z.coerce.number().int().min(1).max(7).default(1),
   digestHour: z.coerce.number().int().min(0).max(23).default(8),
+});
+
+export const NewUserInput = UserSettings.extend({
+  email: address,
+  aliases: z.array(address).default([]),
+  name: z.string().trim().min(1).max(100).optional(),
 });
 export type NewUserInput = z.input<typeof NewUserInput>;
 

@@ -33,6 +33,16 @@ describe('the nurture CLI, as a user runs it', () => {
     expect(again.stderr).toMatch(/already registered/);
   });
 
+  it('changes settings with `users set`, validating them', () => {
+    const bad = nurture('users', 'set', 'me@example.com', '--checkins', '11');
+    expect(bad.status).toBe(1);
+    const ok = nurture('users', 'set', 'me@example.com', '--checkins', '5', '--confirmations', 'off', '--day', '3', '--hour', '7');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/digest on Wednesday at 07:00 Europe\/Berlin, 5 check-ins, confirmations off/);
+    const [me] = JSON.parse(nurture('users', 'list', '--json').stdout) as { checkins: number; confirmations: boolean; digestDay: number }[];
+    expect(me).toMatchObject({ checkins: 5, confirmations: false, digestDay: 3 });
+  });
+
   it('explains a note and a BCC’d mail with the JSON contract', async () => {
     const note = join(dir, 'note.eml');
     writeFileSync(note, await composeMail({ from: 'me@example.com', to: 'log@in.example.com', subject: 'met', text: 'Met Jane Doe <jane@acme.com> at the meetup.' }));
