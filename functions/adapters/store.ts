@@ -386,14 +386,17 @@ export class Store {
     );
   }
 
-  /** Records that a command mail was processed; false when it already was (a duplicate or replayed delivery). */
-  async markCommandProcessed(userId: string, key: string, at: Date): Promise<boolean> {
+  /**
+   * Claims a one-time marker (`ONCE#<key>`, expiring after `days`): true the first time, false after. Used for
+   * reply commands already processed (replays) and for notices sent at most once.
+   */
+  async claimOnce(userId: string, key: string, at: Date, days = 90): Promise<boolean> {
     try {
       await this.send('PutItem', () =>
         this.db.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { pk: userPk(userId), sk: `CMD#${key}`, at: at.toISOString(), [TTL_ATTRIBUTE]: Math.floor(at.getTime() / 1000) + 90 * 86_400 },
+            Item: { pk: userPk(userId), sk: `ONCE#${key}`, at: at.toISOString(), [TTL_ATTRIBUTE]: Math.floor(at.getTime() / 1000) + days * 86_400 },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),

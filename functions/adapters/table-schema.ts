@@ -9,6 +9,7 @@
  * USER#<userId>      PROMISE#<id>       promise
  * USER#<userId>      DIGEST#<weekOf>    digest sent that week, with its numbered items
  * USER#<userId>      DISTRUST           wordings the user marked "not a promise"
+ * USER#<userId>      ONCE#<key>         one-time markers: processed replies, notices sent (expire by TTL)
  * IMPORT#<fileId>    PROGRESS           resumable `nurture ingest` checkpoint
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;

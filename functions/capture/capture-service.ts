@@ -56,6 +56,8 @@ export interface CaptureDeps {
    * checks, since one process owns the writes. Every other path writes each contact conditionally.
    */
   readonly bulk?: boolean;
+  /** Told when mail from a registered user's address fails authentication (the owner may be told why). */
+  readonly onRejectedOwner?: (user: User, outcome: CaptureOutcome) => Promise<void>;
   /** Reply commands (issue 5) are handed here; without it a reply is recorded as such and not acted on. */
   readonly onReply?: (mail: ParsedMail, input: CaptureInput, outcome: CaptureOutcome) => Promise<CaptureOutcome>;
 }
@@ -151,7 +153,10 @@ export async function recordBatch(deps: CaptureDeps, batch: PreparedBatch): Prom
     await deps.store.putInteractions(userId, fresh.map((a) => a.interaction!));
   }
 
-  for (const a of analysed) logOutcome(deps.log, a.outcome);
+  for (const a of analysed) {
+    logOutcome(deps.log, a.outcome);
+    if (a.user && a.outcome.kind === 'rejected' && a.outcome.reason === 'unauthenticated') await deps.onRejectedOwner?.(a.user, a.outcome);
+  }
   return analysed.map((a) => a.outcome);
 }
 
@@ -208,7 +213,7 @@ function analyse(input: CaptureInput, mail: ParsedMail, user: User | null, confi
   };
   const cls = classifyMail(mail, input.envelope, user, config);
   if (cls.kind === 'rejected' || cls.kind === 'ignored') {
-    return { input, mail, outcome: { ...base, kind: cls.kind, reason: cls.reason, detail: cls.detail }, touches: [], promises: [] };
+    return { input, mail, user: user ?? undefined, outcome: { ...base, kind: cls.kind, reason: cls.reason, detail: cls.detail }, touches: [], promises: [] };
   }
   if (cls.kind === 'reply') {
     return { input, mail, user: user ?? undefined, outcome: { ...base, kind: 'reply', replyAddress: cls.replyAddress, userId: user?.userId }, touches: [], promises: [] };

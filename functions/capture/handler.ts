@@ -13,6 +13,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { sesMailer } from '#adapters/mailer';
 import { loadSecret } from '#adapters/secrets';
 import { handleReply } from '../replies/reply-service.ts';
+import { noticeRejectedOwner } from './owner-notice.ts';
 import { captureSesRecord, type SesCaptureDeps } from './ses-capture.ts';
 import { SesEvent } from './ses-event.ts';
 
@@ -66,6 +67,7 @@ function fromEnvironment(): Promise<SesCaptureDeps> {
       log,
       now,
       onReply: (mail, input, outcome) => handleReply(replyDeps, mail, input, outcome),
+      onRejectedOwner: (user, outcome) => noticeRejectedOwner(replyDeps, user, outcome.detail ?? 'not authenticated', outcome.subject ?? ''),
     } satisfies SesCaptureDeps;
   })();
   return cached;

@@ -20,6 +20,7 @@ import { startSmtpInbound } from './smtp-inbound.ts';
 import { localFromAddress, localSesMailer } from './local-mailer.ts';
 import { startScheduler, type Scheduler } from './scheduler.ts';
 import { handleReply } from '../replies/reply-service.ts';
+import { noticeRejectedOwner } from '../capture/owner-notice.ts';
 
 // A CommonJS module with `exports.default`: Node's ESM loader hands us the exports object, bundlers the function.
 const sesLocal = ((sesLocalModule as unknown as { default?: typeof sesLocalModule }).default ?? sesLocalModule) as typeof sesLocalModule;
@@ -63,7 +64,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const fromAddress = localFromAddress(opts.captureAddress);
   const config = { captureAddress: opts.captureAddress };
   const replyDeps = { store, secret, config, log: opts.log, now, mailer, fromAddress };
-  const deps: CaptureDeps = { store, config, log: opts.log, now, onReply: (mail, input, outcome) => handleReply(replyDeps, mail, input, outcome) };
+  const deps: CaptureDeps = {
+    store,
+    config,
+    log: opts.log,
+    now,
+    onReply: (mail, input, outcome) => handleReply(replyDeps, mail, input, outcome),
+    onRejectedOwner: (user, outcome) => noticeRejectedOwner(replyDeps, user, outcome.detail ?? 'not authenticated', outcome.subject ?? ''),
+  };
   const smtp = await startSmtpInbound({
     port: opts.smtpPort ?? 2525,
     log: opts.log,

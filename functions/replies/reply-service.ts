@@ -53,7 +53,7 @@ export async function handleReply(deps: ReplyDeps, mail: ParsedMail, input: Capt
     auth.verdict === 'trusted' ||
     (auth.verdict === 'authenticated' && (!auth.user || own.has(auth.user.toLowerCase())) && (!auth.domain || auth.domain === domainOf(from)));
   if (!authOk) return reject('unauthenticated', auth.detail ?? 'sender not authenticated');
-  if (!(await deps.store.markCommandProcessed(userId, messageKey(mail), now))) return reject('duplicate', 'this reply was already processed');
+  if (!(await deps.store.claimOnce(userId, `reply:${messageKey(mail)}`, now))) return reject('duplicate', 'this reply was already processed');
 
   let results: CommandResult[];
   let unknown: readonly UnknownWord[] = [];

@@ -54,10 +54,22 @@ describe('the local SMTP capture entry', () => {
     await expect(transport({ user: user.email, pass: 'wrong' }).sendMail({ from: user.email, to: 'x@corp.io', bcc: CAPTURE, text: 'x' })).rejects.toThrow(/Invalid username or password/);
   });
 
-  it('keeps but does not act on mail without SMTP AUTH', async () => {
+  it('keeps but does not act on mail without SMTP AUTH, and tells the owner once a week why', async () => {
     const info = await transport().sendMail({ from: user.email, to: 'spoof@corp.io', bcc: CAPTURE, subject: 's', text: 'x' });
     expect(info.response).toMatch(/rejected \(unauthenticated\)/);
     expect((await rt.store.listContacts(user.userId)).map((c) => c.email)).not.toContain('spoof@corp.io');
+    await transport().sendMail({ from: user.email, to: 'spoof2@corp.io', bcc: CAPTURE, subject: 's2', text: 'x' });
+    const store = (await (await fetch(`${rt.info.ses}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string }[] };
+    const notices = store.emails.filter((m) => m.subject.includes('could not verify'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.destination.to).toEqual([user.email]);
+  });
+
+  it('never answers a stranger who is not a registered user', async () => {
+    const info = await transport().sendMail({ from: 'stranger@evil.net', to: 'x@corp.io', bcc: CAPTURE, subject: 's', text: 'x' });
+    expect(info.response).toMatch(/rejected \(unknown-sender\)/);
+    const store = (await (await fetch(`${rt.info.ses}/store`)).json()) as { emails: { destination: { to: string[] } }[] };
+    expect(store.emails.some((m) => m.destination.to.includes('stranger@evil.net'))).toBe(false);
   });
 
   it('does not let one user write into another user’s data', async () => {
