@@ -188,7 +188,8 @@ export class NurtureStack extends Stack {
       // mailparser holds a whole message (SES allows 40 MB) in memory, and memory buys CPU.
       memorySize: 1024,
       timeout: Duration.seconds(60),
-      environment: { CAPTURE_ADDRESS: captureAddress, RAW_MAIL_BUCKET: this.rawMailBucket.bucketName, RAW_MAIL_PREFIX },
+      // FROM_ADDRESS: capture answers reply commands with a confirmation, and owners with a notice.
+      environment: { CAPTURE_ADDRESS: captureAddress, FROM_ADDRESS: fromAddress, RAW_MAIL_BUCKET: this.rawMailBucket.bucketName, RAW_MAIL_PREFIX },
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
       onFailure: new SqsDestination(this.deadLetterQueues.capture),
@@ -196,6 +197,8 @@ export class NurtureStack extends Stack {
       .useTable(this.table, 'readWrite')
       .useSecret(secret);
     capture.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.rawMailBucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)] }));
+    // Confirmations and owner notices go to the user's own address only, from the verified sending identity.
+    capture.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [sendingIdentity.emailIdentityArn] }));
     Validations.of(capture.role!).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.rawMailBucket.node.defaultChild as s3.CfnBucket)}.Arn>/${RAW_MAIL_PREFIX}*]`,
       reason: 'Object keys are SES message ids, unknown until mail arrives; read access is limited to the raw-mail prefix of this one bucket.',

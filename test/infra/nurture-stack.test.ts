@@ -116,15 +116,20 @@ describe('IAM: least privilege', () => {
       .filter((x) => x.resource.startsWith(`${rolePrefix}RoleDefaultPolicy`))
       .map((x) => x.statement);
 
-  it('ses:SendEmail only on the sending identity and the configuration set, only for the send function', () => {
+  it('ses:SendEmail only on the sending identity (and the configuration set for digests), only for send and capture', () => {
     const sendEmail = allStatements(template).filter((x) => asArray(x.statement.Action).includes('ses:SendEmail'));
-    expect(sendEmail.map((x) => x.resource)).toEqual([expect.stringMatching(/^SendRoleDefaultPolicy/)]);
-    const res = JSON.stringify(sendEmail[0]!.statement.Resource);
-    expect(sendEmail[0]!.statement.Resource).toHaveLength(2);
+    expect(sendEmail.map((x) => x.resource).sort()).toEqual([expect.stringMatching(/^CaptureRoleDefaultPolicy/), expect.stringMatching(/^SendRoleDefaultPolicy/)]);
+    const digest = sendEmail.find((x) => x.resource.startsWith('SendRole'))!;
+    const res = JSON.stringify(digest.statement.Resource);
+    expect(digest.statement.Resource).toHaveLength(2);
     expect(res).toContain(':identity/');
     expect(res).toContain(logicalId('SendingIdentity', 'AWS::SES::EmailIdentity'));
     expect(res).toContain(':configuration-set/');
     expect(res).toContain(logicalId('DigestConfig', 'AWS::SES::ConfigurationSet'));
+    // Capture sends confirmations and owner notices: the identity only.
+    const confirmations = JSON.stringify(sendEmail.find((x) => x.resource.startsWith('CaptureRole'))!.statement.Resource);
+    expect(confirmations).toContain(':identity/');
+    expect(confirmations).not.toContain('configuration-set');
   });
 
   it('DynamoDB: no Scan anywhere; the public unsubscribe function may only UpdateItem, the dispatcher only Query the due index', () => {
