@@ -97,6 +97,14 @@ export async function digestBench(sizes = { contacts: 20_000, interactions: 100_
   const t0 = performance.now();
   const d = await prepareDigest(deps, user, new Date(now));
   const wallMs = performance.now() - t0;
+  if (process.env.BENCH_PHASES) {
+    let t = performance.now();
+    await store.listContacts(user.userId);
+    console.error('listContacts', performance.now() - t);
+    t = performance.now();
+    await store.listPromises(user.userId);
+    console.error('listPromises', performance.now() - t);
+  }
   await db.stop();
   return { ...sizes, wallMs, requests: store.metrics.requests, byOperation: { ...store.metrics.byOperation }, consumedCapacity: store.metrics.consumedCapacity, items: d.json.items.length };
 }

@@ -10,6 +10,7 @@ import { build } from 'esbuild';
 import { extractOwnText } from '#domain/own-text';
 import { findPromises } from '#domain/promises';
 import { digestBench } from './digest-bench.ts';
+import { dispatchBench } from './dispatch-bench.ts';
 import { buildMbox, enronBodies, FIXTURES, machine, table } from './support.ts';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 10_000);
@@ -79,7 +80,27 @@ console.log(
 );
 console.log('goal: < 1,000 ms and < 50 requests, no Scan\n');
 
-// 4. Own text + promise extraction on real sent mail.
+// 4. Dispatcher and per-digest cost, for the 1,000,000-user estimate.
+const dispatch = await dispatchBench(5_000);
+const typical = await digestBench({ contacts: 300, interactions: 3_000, promises: 30 });
+const digestsPerMonth = 1_000_000 * (52 / 12);
+const dispatchRcuPerUser = dispatch.consumedRcu / dispatch.users;
+console.log('Dispatcher: one hour slot with 5,000 due users; and one digest for a typical user (300 contacts)');
+console.log(
+  table([
+    { what: 'dispatch (4 slot Queries)', requests: dispatch.requests, 'consumed RCU': dispatch.consumedRcu.toFixed(1), 'RCU per user': dispatchRcuPerUser.toFixed(4), 'wall ms': dispatch.wallMs.toFixed(0) },
+    { what: 'digest, typical user', requests: typical.requests, 'consumed RCU': typical.consumedCapacity.toFixed(1), 'RCU per user': typical.consumedCapacity.toFixed(1), 'wall ms': typical.wallMs.toFixed(0) },
+  ]),
+);
+const rru = (units: number): number => (units / 1e6) * 0.125; // on-demand, us-east-1: $0.125 per million read request units
+console.log(
+  `1,000,000 users: ${Math.round(digestsPerMonth).toLocaleString('en')} digests a month; dispatcher reads ≈ ${Math.round(dispatchRcuPerUser * digestsPerMonth).toLocaleString('en')} RRU ` +
+    `($${rru(dispatchRcuPerUser * digestsPerMonth).toFixed(2)}) + ${(720 * 4).toLocaleString('en')} Queries on empty look-back slots; ` +
+    `digest reads ≈ ${Math.round(typical.consumedCapacity * digestsPerMonth).toLocaleString('en')} RRU ($${rru(typical.consumedCapacity * digestsPerMonth).toFixed(2)}); ` +
+    `SQS ${Math.round(digestsPerMonth / 10).toLocaleString('en')} SendMessageBatch calls ($${((digestsPerMonth / 10 / 1e6) * 0.4).toFixed(2)}).\n`,
+);
+
+// 5. Own text + promise extraction on real sent mail.
 const mails = enronBodies();
 const t0 = performance.now();
 let found = 0;
