@@ -23,6 +23,7 @@ export interface RawMessage {
 }
 
 const FROM_LINE = Buffer.from('From ');
+const NOT_MAIL = new Set(['table_of_contents', 'Info.plist']);
 
 /** Does this start like an mbox ("From " line) rather than a single RFC 5322 message? */
 export function looksLikeMbox(head: Buffer): boolean {
@@ -105,7 +106,8 @@ export async function* readMailArgs(
     const info = await stat(arg);
     if (info.isDirectory()) {
       const entries = (await readdir(arg, { recursive: true, withFileTypes: true }))
-        .filter((e) => e.isFile() && !e.name.startsWith('.'))
+        // Apple Mail's exported `X.mbox/` folders hold an `mbox` file beside a binary `table_of_contents`.
+        .filter((e) => e.isFile() && !e.name.startsWith('.') && !NOT_MAIL.has(e.name) && !e.name.endsWith('.plist'))
         .map((e) => join(e.parentPath, e.name))
         .sort();
       yield* readMailArgs(entries, opts);
