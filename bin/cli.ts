@@ -9,7 +9,7 @@ import { jsonLogger, silentLogger } from '#commons/logger';
 import { newUser, UserSettings } from '#domain/users';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-import { nextDigestAt, utcHourSlot } from '#domain/week';
+import { nextDigestSlot } from '#domain/week';
 import type { User } from '#domain/types';
 import { explainMail } from '../functions/capture/capture-service.ts';
 import { ingestFiles } from '../functions/cli/ingest.ts';
@@ -92,7 +92,7 @@ users
       const existing = await ctx.store.findUserByAddress(user.email);
       if (existing) throw new AddressTakenError(`${user.email} is already registered (user ${existing.userId})`);
       await ctx.store.createUser(user);
-      await ctx.store.updateUser(user.userId, {}, utcHourSlot(nextDigestAt(user, new Date())));
+      await ctx.store.updateUser(user.userId, {}, nextDigestSlot(user, new Date()));
       // On AWS mail is authenticated by DMARC; the SMTP password only exists for the local capture server.
       const password = globals().aws ? undefined : smtpPassword(ctx.secret, user.email);
       if (o.json) print({ ...user, ...(password ? { smtpPassword: password } : {}) });
@@ -121,7 +121,7 @@ users
         digestHour: o.hour ?? user.digestHour,
       });
       const next = { ...user, ...patch, confirmations: o.confirmations ? o.confirmations === 'on' : user.confirmations, paused: o.digest ? o.digest === 'off' : user.paused };
-      await ctx.store.updateUser(user.userId, { tz: next.tz, checkins: next.checkins, digestDay: next.digestDay, digestHour: next.digestHour, confirmations: next.confirmations, paused: next.paused }, next.paused ? null : utcHourSlot(nextDigestAt(next, new Date())));
+      await ctx.store.updateUser(user.userId, { tz: next.tz, checkins: next.checkins, digestDay: next.digestDay, digestHour: next.digestHour, confirmations: next.confirmations, paused: next.paused, ...(next.paused ? {} : { bouncing: undefined }) }, next.paused ? null : nextDigestSlot(next, new Date()));
       print(`${user.email}: digest ${next.paused ? 'paused' : `on ${WEEKDAYS[next.digestDay - 1]} at ${String(next.digestHour).padStart(2, '0')}:00 ${next.tz}`}, ${next.checkins} check-ins, confirmations ${next.confirmations ? 'on' : 'off'}.`);
     });
   });

@@ -9,7 +9,7 @@ import { domainOf } from '#domain/addresses';
 import { selectDigest, type DigestModel } from '#domain/digest-select';
 import { replyAddress, signReplyToken } from '#domain/reply-token';
 import type { Contact, User } from '#domain/types';
-import { nextDigestAt, utcHourSlot, weekOf } from '#domain/week';
+import { nextDigestSlot, weekOf } from '#domain/week';
 import { DateTime } from 'luxon';
 import { buildDigestMime } from './digest-mime.ts';
 import { renderDigest, type RenderedDigest } from './render.ts';
@@ -119,8 +119,13 @@ export async function sendDigest(deps: DigestDeps, userId: string, now: Date): P
     status: prepared.model.empty ? 'empty' : 'sending',
     items: prepared.model.items.map((i) => ({ n: i.n, section: i.section, contacts: [...i.contacts], promiseId: i.promiseId, text: i.text })),
   };
-  if (!(await deps.store.claimDigest(userId, record))) return { status: 'already-sent' };
-  const next = utcHourSlot(roundUpToHour(nextDigestAt(user, now)));
+  const next = nextDigestSlot(user, now);
+  if (!(await deps.store.claimDigest(userId, record))) {
+    // Sent (or being sent, or lost in a crash after the claim) this week: never send twice, but always move the
+    // user on to next week, or they would drop out of the schedule for good.
+    await deps.store.updateUser(userId, {}, next);
+    return { status: 'already-sent' };
+  }
   if (prepared.model.empty) {
     await deps.store.updateUser(userId, {}, next);
     deps.log.info('digest empty: nothing sent', { userId, week });
@@ -153,12 +158,6 @@ async function recordShown(store: Store, user: User, model: DigestModel, now: Da
     await store.updateContact(user.userId, email, { lastSuggested: at, ignoredSuggestions: ignored });
   }
   for (const id of model.looksDoneShown) await store.updatePromise(user.userId, id, { looksDoneShownAt: at });
-}
-
-/** Users due in a slot hour are sent at that hour's run; a half-hour zone's 08:00 (e.g. 02:30 UTC) goes at 03:00 UTC. */
-function roundUpToHour(d: Date): Date {
-  const h = 3_600_000;
-  return new Date(Math.ceil(d.getTime() / h) * h);
 }
 
 function coRecipientPairs(contacts: readonly Contact[]): Set<string> {

@@ -14,7 +14,13 @@ export function dueSlots(now: Date, lookback = LOOKBACK_HOURS): string[] {
   return Array.from({ length: lookback + 1 }, (_, i) => utcHourSlot(new Date(current - i * h)));
 }
 
-export async function dueUsers(store: Store, now: Date): Promise<string[]> {
-  const lists = await Promise.all(dueSlots(now).map((s) => store.usersDueAt(s)));
+/** Hours a service that was down (a laptop asleep on Monday morning) looks back at start: a whole week. */
+export const STARTUP_LOOKBACK_HOURS = 7 * 24;
+
+export async function dueUsers(store: Store, now: Date, lookback = LOOKBACK_HOURS): Promise<string[]> {
+  const slots = dueSlots(now, lookback);
+  const lists: string[][] = [];
+  // A few Queries at a time: at start-up the look-back is a week of hourly slots.
+  for (let i = 0; i < slots.length; i += 8) lists.push(...(await Promise.all(slots.slice(i, i + 8).map((s) => store.usersDueAt(s)))));
   return [...new Set(lists.flat())];
 }

@@ -60,3 +60,13 @@ function localHour(day: DateTime, hour: number, tz: string): DateTime {
   const sameWallClock = earlier.hour === at.hour && earlier.day === at.day && earlier.minute === at.minute;
   return sameWallClock ? earlier : at;
 }
+
+/**
+ * The dispatcher slot for the user's next digest after `after`: the UTC hour of `nextDigestAt`, rounded *up* so a
+ * half-hour zone's 08:00 (02:30 UTC in Kolkata) is sent at the 03:00 run — never before the local hour. The one
+ * way every caller schedules a digest.
+ */
+export function nextDigestSlot(user: Pick<User, 'tz' | 'digestDay' | 'digestHour'>, after: Date): string {
+  const hour = 3_600_000;
+  return utcHourSlot(new Date(Math.ceil(nextDigestAt(user, after).getTime() / hour) * hour));
+}

@@ -5,21 +5,21 @@
 import type { Logger } from '#commons/logger';
 import type { Store } from '#adapters/store';
 import { sendDigest, type DigestDeps } from '../digest/digest-service.ts';
-import { dueUsers } from '../digest/dispatch.ts';
+import { dueUsers, STARTUP_LOOKBACK_HOURS } from '../digest/dispatch.ts';
 
 export interface Scheduler {
-  /** One dispatch round now (also what each hourly tick does). */
-  runOnce(): Promise<{ userId: string; status: string }[]>;
+  /** One dispatch round now (also what each hourly tick does), looking back `lookback` hours. */
+  runOnce(lookback?: number): Promise<{ userId: string; status: string }[]>;
   stop(): void;
 }
 
 export function startScheduler(deps: DigestDeps & { store: Store; log: Logger }, now: () => Date = () => new Date()): Scheduler {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const runOnce = async (): Promise<{ userId: string; status: string }[]> => {
+  const runOnce = async (lookback?: number): Promise<{ userId: string; status: string }[]> => {
     const at = now();
     const results: { userId: string; status: string }[] = [];
-    for (const userId of await dueUsers(deps.store, at)) {
+    for (const userId of await dueUsers(deps.store, at, lookback)) {
       try {
         results.push({ userId, status: (await sendDigest(deps, userId, at)).status });
       } catch (err) {
@@ -39,7 +39,8 @@ export function startScheduler(deps: DigestDeps & { store: Store; log: Logger },
     }, ms);
     timer.unref();
   };
-  runOnce().catch((err: unknown) => deps.log.error('dispatch failed', { error: String(err) }));
+  // At start, catch up on a week of missed hours (the machine may have been off when digests were due).
+  runOnce(STARTUP_LOOKBACK_HOURS).catch((err: unknown) => deps.log.error('dispatch failed', { error: String(err) }));
   schedule();
   return {
     runOnce,

@@ -17,7 +17,7 @@ import { normalizePromiseText } from '#domain/promises';
 import { parseInlineReply, type UnknownWord } from '#domain/reply-commands';
 import { parseReplyAddress, verifyReplyToken, type TokenPurpose } from '#domain/reply-token';
 import type { ParsedMail, User } from '#domain/types';
-import { nextDigestAt, utcHourSlot } from '#domain/week';
+import { nextDigestSlot } from '#domain/week';
 import type { CaptureInput, CaptureOutcome } from '../capture/capture-service.ts';
 
 export interface ReplyDeps {
@@ -102,8 +102,10 @@ async function applyChange(store: Store, user: User, change: Change, now: Date):
     case 'settings': {
       const checkins = change.checkinsDelta ? Math.min(10, Math.max(1, user.checkins + change.checkinsDelta)) : undefined;
       const paused = change.paused;
-      const slot = paused === true ? null : paused === false ? utcHourSlot(nextDigestAt(user, now)) : undefined;
-      await store.updateUser(user.userId, { ...(paused !== undefined ? { paused } : {}), ...(checkins !== undefined ? { checkins } : {}) }, slot);
+      const slot = paused === true ? null : paused === false ? nextDigestSlot(user, now) : undefined;
+      // Resuming also clears a bounce mark: the user is writing to us, so their address works again.
+      const resume = paused === false ? { paused, bouncing: undefined } : paused === true ? { paused } : {};
+      await store.updateUser(user.userId, { ...resume, ...(checkins !== undefined ? { checkins } : {}) }, slot);
       return;
     }
     case 'distrust-wording': {

@@ -6,11 +6,11 @@ import { sesMailer } from '#adapters/mailer';
 import { memoryLogger } from '#commons/logger';
 import { captureBatch } from '../../functions/capture/capture-service.ts';
 import { prepareDigest, sendDigest, type DigestDeps } from '../../functions/digest/digest-service.ts';
-import { dueSlots, dueUsers } from '../../functions/digest/dispatch.ts';
+import { dueSlots, dueUsers, STARTUP_LOOKBACK_HOURS } from '../../functions/digest/dispatch.ts';
 import { createSendHandler } from '../../functions/digest/send-handler.ts';
 import { localSesMailer } from '../../functions/local/local-mailer.ts';
 import { verifyReplyToken, parseReplyAddress } from '#domain/reply-token';
-import { nextDigestAt, utcHourSlot } from '#domain/week';
+import { nextDigestSlot } from '#domain/week';
 import type { User } from '#domain/types';
 import { startLocalSes, type LocalSes } from '../support/local-ses.ts';
 import { startTestStore, testUser, type TestStore } from '../support/local-store.ts';
@@ -44,7 +44,7 @@ beforeEach(async () => {
   seq++;
   user = testUser({ userId: `u_dig${seq}abc`, email: `me${seq}@example.org`, aliases: [], tz: 'Europe/Berlin' });
   await ts.store.createUser(user);
-  await ts.store.updateUser(user.userId, {}, utcHourSlot(nextDigestAt(user, new Date('2026-11-25T00:00:00Z'))));
+  await ts.store.updateUser(user.userId, {}, nextDigestSlot(user, new Date('2026-11-25T00:00:00Z')));
   await ses.clear();
 });
 
@@ -106,6 +106,15 @@ describe('sending', () => {
     expect((await ts.store.getDigest(user.userId, '2026-11-30'))?.status).toBe('sent');
   });
 
+  it('moves a user whose week was already claimed (e.g. a crash after the claim) on to next week, without sending', async () => {
+    await capture([{ to: 'jane@acme.com', subject: 'x', text: "I'll send you the report tomorrow.", date: new Date('2026-11-20T10:00:00Z'), messageId: '<c1@x>' }]);
+    await ts.store.claimDigest(user.userId, { weekOf: '2026-11-30', digestId: '2026-11-30', status: 'sending', items: [] });
+    expect((await sendDigest(deps(), user.userId, MONDAY_8)).status).toBe('already-sent');
+    expect(await ses.sent()).toHaveLength(0);
+    expect(await dueUsers(ts.store, MONDAY_8)).not.toContain(user.userId);
+    expect(await ts.store.usersDueAt('2026-12-07T07')).toContain(user.userId);
+  });
+
   it('sends nothing in an empty week, and still schedules the next one', async () => {
     const r = await sendDigest(deps(), user.userId, MONDAY_8);
     expect(r.status).toBe('empty');
@@ -158,12 +167,15 @@ describe('the dispatcher', () => {
     const berlin = testUser({ userId: `u_dst${seq}aaa`, email: `dst${seq}@example.org`, aliases: [], tz: 'Europe/Berlin' });
     await ts.store.createUser(berlin);
     // Monday 30 March 2026 is after the spring change: 08:00 Berlin is 06:00 UTC (not 07:00 as in winter).
-    const slot = utcHourSlot(nextDigestAt(berlin, new Date('2026-03-25T00:00:00Z')));
+    const slot = nextDigestSlot(berlin, new Date('2026-03-25T00:00:00Z'));
     expect(slot).toBe('2026-03-30T06');
     await ts.store.updateUser(berlin.userId, {}, slot);
     expect(await dueUsers(ts.store, new Date('2026-03-30T06:00:05Z'))).toContain(berlin.userId);
     expect(await dueUsers(ts.store, new Date('2026-03-30T08:10:00Z'))).toContain(berlin.userId); // a missed run is caught up
     expect(await dueUsers(ts.store, new Date('2026-03-30T05:59:00Z'))).not.toContain(berlin.userId);
     expect(dueSlots(new Date('2026-03-30T06:30:00Z'))).toEqual(['2026-03-30T06', '2026-03-30T05', '2026-03-30T04', '2026-03-30T03']);
+    // A service that was off all Monday finds them at start-up, with a week of look-back.
+    expect(await dueUsers(ts.store, new Date('2026-03-31T20:00:00Z'))).not.toContain(berlin.userId);
+    expect(await dueUsers(ts.store, new Date('2026-03-31T20:00:00Z'), STARTUP_LOOKBACK_HOURS)).toContain(berlin.userId);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextDigestAt, utcHourSlot, weekOf } from '../../functions/domain/week.ts';
+import { nextDigestAt, nextDigestSlot, utcHourSlot, weekOf } from '../../functions/domain/week.ts';
 
 const at = (iso: string) => new Date(iso);
 const iso = (d: Date) => d.toISOString();
@@ -94,6 +94,9 @@ describe('utcHourSlot', () => {
 
   it('matches nextDigestAt for a half-hour zone (the dispatcher must run at least hourly)', () => {
     expect(utcHourSlot(nextDigestAt(monday8('Asia/Kolkata'), at('2026-11-25T00:00:00.000Z')))).toBe('2026-11-30T02');
+    // The dispatcher slot rounds up, so 08:00 in Kolkata (02:30 UTC) goes out at 03:00 UTC, never early.
+    expect(nextDigestSlot(monday8('Asia/Kolkata'), at('2026-11-25T00:00:00.000Z'))).toBe('2026-11-30T03');
+    expect(nextDigestSlot(monday8('Europe/Berlin'), at('2026-11-25T00:00:00.000Z'))).toBe('2026-11-30T07');
   });
 
   it('rejects an invalid date', () => {
