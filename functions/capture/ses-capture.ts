@@ -28,10 +28,19 @@ export async function captureSesRecord(deps: SesCaptureDeps, record: SesRecord):
     receipt,
     mailFrom: mail.source,
     fromDomain: headerFromDomain(mail.commonHeaders.from?.[0]),
-    authenticationResults: mail.headers.filter((h) => h.name.toLowerCase() === 'authentication-results').map((h) => h.value),
+    authenticationResults: sesAuthenticationResults(mail.headers),
   });
   const [outcome] = await captureBatch(deps, [{ raw, envelope, source: `ses:${mail.messageId}` }]);
   return outcome!;
+}
+
+/**
+ * Only the Authentication-Results header SES itself prepended: the topmost one, from authserv-id amazonses.com.
+ * Any other is whatever the sender wrote into the mail, and must never vouch for it.
+ */
+export function sesAuthenticationResults(headers: readonly { name: string; value: string }[]): string[] {
+  const top = headers.find((h) => h.name.toLowerCase() === 'authentication-results');
+  return top && /^\s*amazonses\.com\s*;/i.test(top.value) ? [top.value] : [];
 }
 
 function headerFromDomain(from: string | undefined): string | null {

@@ -91,6 +91,10 @@ export function classifyMail(mail: ParsedMail, envelope: Envelope, user: User | 
   }
   const own = new Set([user.email, ...user.aliases].map((a) => a.toLowerCase()));
   const authUser = envelope.auth.user?.toLowerCase();
+  // "Authenticated" must say as whom (SMTP AUTH user) or for which domain (SES verdicts); otherwise it proves nothing.
+  if (envelope.auth.verdict === 'authenticated' && !authUser && !envelope.auth.domain) {
+    return { kind: 'rejected', reason: 'unauthenticated', detail: 'authentication names neither a user nor a domain' };
+  }
   if (envelope.auth.verdict === 'authenticated' && authUser && !own.has(authUser)) {
     return { kind: 'rejected', reason: 'unauthenticated', detail: `authenticated as ${authUser}, who does not own ${mail.from.email}` };
   }

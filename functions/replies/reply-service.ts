@@ -51,7 +51,10 @@ export async function handleReply(deps: ReplyDeps, mail: ParsedMail, input: Capt
   const auth = input.envelope.auth;
   const authOk =
     auth.verdict === 'trusted' ||
-    (auth.verdict === 'authenticated' && (!auth.user || own.has(auth.user.toLowerCase())) && (!auth.domain || auth.domain === domainOf(from)));
+    (auth.verdict === 'authenticated' &&
+      (auth.user !== undefined || auth.domain !== undefined) &&
+      (!auth.user || own.has(auth.user.toLowerCase())) &&
+      (!auth.domain || auth.domain === domainOf(from)));
   if (!authOk) return reject('unauthenticated', auth.detail ?? 'sender not authenticated');
   if (!(await deps.store.claimOnce(userId, `reply:${messageKey(mail)}`, now))) return reject('duplicate', 'this reply was already processed');
 

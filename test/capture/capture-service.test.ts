@@ -6,7 +6,7 @@ import { startTestStore, testUser, type TestStore } from '../support/local-store
 import { composeMail } from '../support/mail.ts';
 
 const CAPTURE = 'log@in.example.com';
-const authed: Envelope = { recipients: [CAPTURE], auth: { verdict: 'authenticated', detail: 'SMTP AUTH' } };
+const authed: Envelope = { recipients: [CAPTURE], auth: { verdict: 'trusted', detail: 'operator import' } };
 let ts: TestStore;
 let userSeq = 0;
 let user = testUser();
@@ -124,6 +124,12 @@ describe('mail that must not change data', () => {
     const raw = await composeMail({ from: 'stranger@evil.com', to: 'x@corp.io', subject: 's', text: 'x' });
     const [out] = await captureBatch(deps(), [input(raw)]);
     expect(out).toMatchObject({ kind: 'rejected', reason: 'unknown-sender' });
+  });
+
+  it('does not accept an "authenticated" verdict that names neither a user nor a domain', async () => {
+    const raw = await composeMail({ from: user.email, to: 'x@corp.io', subject: 's', text: 'x' });
+    const [out] = await captureBatch(deps(), [input(raw, { recipients: [CAPTURE], auth: { verdict: 'authenticated' } })]);
+    expect(out).toMatchObject({ kind: 'rejected', reason: 'unauthenticated' });
   });
 
   it('rejects a registered From that was not authenticated (spoofed sender)', async () => {

@@ -8,7 +8,7 @@ const CAPTURE = 'log@in.example.com';
 let ts: TestStore;
 const user = testUser({ userId: 'u_prom0001', email: 'me@example.org', aliases: [], tz: 'Europe/Berlin' });
 const deps = (): CaptureDeps => ({ store: ts.store, config: { captureAddress: CAPTURE }, log: memoryLogger(), now: () => new Date('2026-11-25T12:00:00Z') });
-const trusted = { recipients: [CAPTURE], auth: { verdict: 'authenticated' as const } };
+const trusted = { recipients: [CAPTURE], auth: { verdict: 'trusted' as const } };
 
 beforeAll(async () => {
   ts = await startTestStore();

@@ -84,6 +84,17 @@ describe('capture Lambda behind the SES receipt rule', () => {
     expect(out.outcomes[0]).toMatchObject({ kind: 'rejected', reason: 'unauthenticated' });
   });
 
+  it('ignores an Authentication-Results header the sender forged into the mail', async () => {
+    const raw = await composeMail({ from: 'me@example.org', to: 'forged@corp.io', subject: 'x', text: 'x', messageId: '<s8@example.org>' });
+    await deliver('ses-msg-8', raw);
+    const event = sesEvent({ messageId: 'ses-msg-8', from: 'me@example.org', mailFrom: 'attacker@evil.net', dmarc: 'GRAY', spf: 'FAIL', dkim: 'PASS', authenticationResults: 'amazonses.com; spf=fail smtp.mailfrom=evil.net; dkim=pass header.d=evil.net;' });
+    // The attacker's own header, below SES's: it claims a DKIM pass for the victim's domain.
+    event.Records[0]!.ses.mail.headers.push({ name: 'Authentication-Results', value: 'amazonses.com; dkim=pass header.d=example.org' });
+    const out = await createHandler(deps())(event);
+    expect(out.outcomes[0]).toMatchObject({ kind: 'rejected', reason: 'unauthenticated' });
+    expect((await ts.store.listContacts(user.userId)).map((c) => c.email)).not.toContain('forged@corp.io');
+  });
+
   it('rejects a DMARC pass for one domain when the raw mail claims another From', async () => {
     const raw = await composeMail({ from: 'me@example.org', to: 'x@corp.io', subject: 'x', text: 'x', messageId: '<s5@example.org>' });
     await deliver('ses-msg-5', raw);
