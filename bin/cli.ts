@@ -159,6 +159,8 @@ program
         config,
         log,
         onReply: (mail, input, outcome) => handleReply(replyDeps, mail, input, outcome),
+        // Batched contact writes assume this import is the only writer; with the service running, write safely.
+        bulk: !ctx.service,
         onOutcome: o.json ? (x) => print(x) : undefined,
         progress: !o.json,
         restart: o.restart,

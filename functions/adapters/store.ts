@@ -71,6 +71,7 @@ export class Store {
 
   /** Registers a user and claims their addresses; fails if another user owns one of them. */
   async createUser(user: User): Promise<void> {
+    const claimed: string[] = [];
     for (const email of [user.email, ...user.aliases]) {
       try {
         await this.send('PutItem', () =>
@@ -83,7 +84,10 @@ export class Store {
             }),
           ),
         );
+        claimed.push(email);
       } catch (err) {
+        // Give back what this call claimed, so a failed registration leaves no address pointing nowhere.
+        for (const c of claimed) await this.send('DeleteItem', () => this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: `ADDR#${c}`, sk: 'ADDR' } })));
         if (err instanceof ConditionalCheckFailedException) throw new AddressTakenError(`${email} belongs to another user`);
         throw err;
       }
@@ -284,31 +288,23 @@ export class Store {
 
   /** Digest bookkeeping and reply commands; `undefined` values are removed. */
   async updateContact(userId: string, email: string, patch: Partial<Pick<Contact, 'lastSuggested' | 'ignoredSuggestions' | 'skipUntil' | 'checkedInAt'>>): Promise<void> {
-    const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
-    const removes = Object.entries(patch).filter(([, v]) => v === undefined).map(([k]) => k);
-    if (removes.length) {
-      await this.send('UpdateItem', () =>
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: userPk(userId), sk: `CONTACT#${email}` },
-            UpdateExpression: `REMOVE ${removes.map((_, i) => `#r${i}`).join(', ')}`,
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: Object.fromEntries(removes.map((k, i) => [`#r${i}`, k])),
-          }),
-        ),
-      );
-    }
+    const entries = Object.entries(patch);
     if (!entries.length) return;
+    const sets = entries.filter(([, v]) => v !== undefined);
+    const removes = entries.filter(([, v]) => v === undefined);
+    // One update, and it bumps the version: a capture that read the contact before must re-read, not overwrite.
     await this.send('UpdateItem', () =>
       this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: userPk(userId), sk: `CONTACT#${email}` },
-          UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}, v = v + :one`,
+          UpdateExpression: [
+            `SET ${[...sets.map(([k]) => `#${k} = :${k}`), 'v = v + :one'].join(', ')}`,
+            removes.length ? `REMOVE ${removes.map(([k]) => `#${k}`).join(', ')}` : '',
+          ].join(' '),
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
-          ExpressionAttributeValues: { ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])), ':one': 1 },
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([k]) => [`#${k}`, k])),
+          ExpressionAttributeValues: { ...Object.fromEntries(sets.map(([k, v]) => [`:${k}`, v])), ':one': 1 },
         }),
       ),
     );
@@ -386,6 +382,11 @@ export class Store {
     );
   }
 
+  /** Gives a one-time marker back (the work it guarded failed and will be retried). */
+  async releaseOnce(userId: string, key: string): Promise<void> {
+    await this.send('DeleteItem', () => this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: userPk(userId), sk: `ONCE#${key}` } })));
+  }
+
   /**
    * Claims a one-time marker (`ONCE#<key>`, expiring after `days`): true the first time, false after. Used for
    * reply commands already processed (replays) and for notices sent at most once.
@@ -397,7 +398,10 @@ export class Store {
           new PutCommand({
             TableName: this.tableName,
             Item: { pk: userPk(userId), sk: `ONCE#${key}`, at: at.toISOString(), [TTL_ATTRIBUTE]: Math.floor(at.getTime() / 1000) + days * 86_400 },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            // Expired markers count as gone: TTL deletion lags on AWS and does not exist in the embedded store.
+            ConditionExpression: 'attribute_not_exists(pk) OR #exp < :now',
+            ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ':now': Math.floor(at.getTime() / 1000) },
           }),
         ),
       );

@@ -147,7 +147,7 @@ export async function recordBatch(deps: CaptureDeps, batch: PreparedBatch): Prom
       seenInBatch.add(key);
       return true;
     });
-    await applyContacts(deps.store, userId, fresh.flatMap((a) => a.touches), deps.bulk ?? false);
+    await applyContacts(deps.store, userId, fresh.flatMap((a) => a.touches), deps.bulk ? batchId(fresh) : null);
     await deps.store.addPromises(userId, fresh.flatMap((a) => a.promises));
     await markDeliveries(deps, userId, fresh);
     await deps.store.putInteractions(userId, fresh.map((a) => a.interaction!));
@@ -280,14 +280,16 @@ function analyse(input: CaptureInput, mail: ParsedMail, user: User | null, confi
 }
 
 /** Applies contact touches with optimistic concurrency: read, merge (pure), conditional write, retry on conflict. */
-async function applyContacts(store: Store, userId: string, touches: readonly ContactTouch[], bulk: boolean): Promise<void> {
+async function applyContacts(store: Store, userId: string, touches: readonly ContactTouch[], bulkBatch: string | null): Promise<void> {
   let pending = groupBy(touches, (t) => t.address.email);
-  if (bulk) {
+  if (bulkBatch) {
     const current = await store.getContacts(userId, [...pending.keys()]);
     const merged = [...pending].flatMap(([email, list]) => {
       const before = current.get(email);
+      // Written by this very batch before an interruption: a batch holds more mails than `seen` remembers.
+      if (before?.contact.lastBatch === bulkBatch) return [];
       const contact = list.reduce<Contact | undefined>((c, t) => applyTouch(c, t) ?? c, before?.contact);
-      return contact && contact !== before?.contact ? [{ contact, version: before?.version ?? 0 }] : [];
+      return contact && contact !== before?.contact ? [{ contact: { ...contact, lastBatch: bulkBatch }, version: before?.version ?? 0 }] : [];
     });
     await store.saveContactsInBulk(userId, merged);
     return;
@@ -336,6 +338,12 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
     else m.set(k, [i]);
   }
   return m;
+}
+
+/** A bulk batch is named by the mails it records, so a resumed import recomputes the same name. */
+function batchId(fresh: readonly Analysed[]): string {
+  const keys = fresh.map((a) => a.interaction!.key).sort();
+  return createHash('sha256').update(keys.join('\n')).digest('base64url').slice(0, 16);
 }
 
 function promiseId(key: string, index: number, text: string): string {

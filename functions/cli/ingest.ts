@@ -24,6 +24,8 @@ export interface IngestOptions {
   readonly progress?: boolean;
   /** Ignore checkpoints and read every file from the start. */
   readonly restart?: boolean;
+  /** Batched contact writes (one writer only); default true. */
+  readonly bulk?: boolean;
   /** Replies to digests found among the files are applied (the operator's import is trusted). */
   readonly onReply?: CaptureDeps['onReply'];
 }
@@ -45,7 +47,7 @@ export async function ingestFiles(files: readonly string[], opts: IngestOptions)
   const bar = opts.progress ? await progressBar(files) : null;
   let total = 0;
   let batch: { input: CaptureInput; file: string; endOffset: number | null }[] = [];
-  const deps: CaptureDeps = { store: opts.store, config: opts.config, log: opts.log, now: opts.now ?? (() => new Date()), onReply: opts.onReply, bulk: true };
+  const deps: CaptureDeps = { store: opts.store, config: opts.config, log: opts.log, now: opts.now ?? (() => new Date()), onReply: opts.onReply, bulk: opts.bulk ?? true };
   // One batch is recorded while the next is parsed: parsing is CPU, recording mostly waits on the store.
   let recording: Promise<void> = Promise.resolve();
 

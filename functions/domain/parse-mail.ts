@@ -7,8 +7,6 @@ import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail as
 import { cleanDisplayName, normalizeAddress } from './addresses.ts';
 import type { Address, ParsedMail } from './types.ts';
 
-/** Mail above SES's receiving limit is not parsed for content; headers still are. */
-export const MAX_PARSE_BYTES = 40 * 1024 * 1024;
 /** Bodies are cut here: promises live in the first screens of a mail, not in attached logs. */
 export const MAX_BODY_CHARS = 200_000;
 

@@ -105,6 +105,8 @@ export interface Contact {
   readonly checkedInAt?: string;
   /** People recently on the same mails (capped): never suggested an introduction to each other. */
   readonly coRecipients?: readonly string[];
+  /** The last bulk-import batch applied to it: resuming an interrupted import skips it. */
+  readonly lastBatch?: string;
   /** Message keys recently applied: makes applying the same mail twice a no-op. */
   readonly seen: readonly string[];
 }

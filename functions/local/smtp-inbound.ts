@@ -83,10 +83,13 @@ export async function startSmtpInbound(opts: SmtpInboundOptions): Promise<SmtpIn
   return { port, host, stop: () => new Promise((ok) => server.close(() => ok())) };
 }
 
-function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+/** Reads the DATA stream; past the size limit it only drains, so an oversize mail cannot fill memory. */
+function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
   return new Promise((ok, fail) => {
     const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('data', (c: Buffer) => {
+      if (!stream.sizeExceeded) chunks.push(c);
+    });
     stream.on('end', () => ok(Buffer.concat(chunks)));
     stream.on('error', fail);
   });

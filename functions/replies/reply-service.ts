@@ -4,6 +4,7 @@
  * being answered, and confirm by mail. Anything that fails a check changes nothing, is logged with its
  * reason, and gets no answer (no backscatter to strangers).
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Mailer } from '#adapters/mailer';
 import type { Store, StoredDigest } from '#adapters/store';
@@ -56,25 +57,58 @@ export async function handleReply(deps: ReplyDeps, mail: ParsedMail, input: Capt
       (!auth.user || own.has(auth.user.toLowerCase())) &&
       (!auth.domain || auth.domain === domainOf(from)));
   if (!authOk) return reject('unauthenticated', auth.detail ?? 'sender not authenticated');
-  if (!(await deps.store.claimOnce(userId, `reply:${messageKey(mail)}`, now))) return reject('duplicate', 'this reply was already processed');
+  const digest = purpose === 'reply' ? await deps.store.getDigest(userId, digestId) : null;
+  if (purpose === 'reply' && !digest) return reject('unknown-digest', `no digest ${digestId} for ${userId}`);
+  const claim = `reply:${messageKey(mail)}`;
+  if (!(await deps.store.claimOnce(userId, claim, now))) return reject('duplicate', 'this reply was already processed');
 
   let results: CommandResult[];
   let unknown: readonly UnknownWord[] = [];
-  if (purpose === 'unsubscribe') {
+  try {
+    ({ results, unknown } = await applyReply(deps, user, digest, mail, now));
+  } catch (err) {
+    // Give the claim back so the retry (SMTP 451, Lambda retry) applies the reply instead of calling it a duplicate.
+    await deps.store.releaseOnce(userId, claim);
+    throw err;
+  }
+  deps.log.info('reply processed', { userId, digestId, purpose, results: results.map((r) => `${r.source}: ${r.outcome}`), unknown: unknown.map((u) => u.word) });
+  if (user.confirmations || purpose === 'unsubscribe') {
+    // The changes are made; a confirmation that cannot be sent is logged, not retried with the whole reply.
+    await confirm(deps, user, mail, results, unknown).catch((err: unknown) => deps.log.error('confirmation not sent', { userId, error: String(err) }));
+  }
+  return { ...outcome, kind: 'reply', reason: null, userId, detail: results.map((r) => r.message).join(' | ') };
+}
+
+/** Applies the commands of a reply to `digest` (null: an unsubscribe mail). */
+async function applyReply(
+  deps: ReplyDeps,
+  user: User,
+  digest: StoredDigest | null,
+  mail: ParsedMail,
+  now: Date,
+): Promise<{ results: CommandResult[]; unknown: readonly UnknownWord[] }> {
+  const userId = user.userId;
+  let results: CommandResult[];
+  let unknown: readonly UnknownWord[] = [];
+  if (!digest) {
     await deps.store.updateUser(userId, { paused: true }, null);
     results = [{ kind: 'pause', source: 'unsubscribe', outcome: 'changed', message: 'Unsubscribed: no more digests. Reply "resume" to a digest or write to us to start again.' }];
   } else {
-    const digest = await deps.store.getDigest(userId, digestId);
-    if (!digest) return reject('unknown-digest', `no digest ${digestId} for ${userId}`);
     const parsed = parseInlineReply({ text: bodyText({ text: mail.text, html: mail.html }), now, tz: user.tz });
     unknown = parsed.unknown;
     const plan = planCommands({ digest: toDigestRef(digest), commands: parsed.commands, settings: { checkins: user.checkins, paused: user.paused } });
-    for (const change of plan.changes) await applyChange(deps.store, user, change, now);
+    for (const change of plan.changes) {
+      try {
+        await applyChange(deps.store, user, change, now);
+      } catch (err) {
+        // The promise or contact was erased since the digest: nothing left to change.
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        deps.log.warn('reply command target is gone', { userId, change: change.type });
+      }
+    }
     results = [...plan.results];
   }
-  deps.log.info('reply processed', { userId, digestId, purpose, results: results.map((r) => `${r.source}: ${r.outcome}`), unknown: unknown.map((u) => u.word) });
-  if (user.confirmations || purpose === 'unsubscribe') await confirm(deps, user, mail, results, unknown);
-  return { ...outcome, kind: 'reply', reason: null, userId, detail: results.map((r) => r.message).join(' | ') };
+  return { results, unknown };
 }
 
 function toDigestRef(d: StoredDigest) {

@@ -71,3 +71,26 @@ describe.skipIf(!hasFixtures)('nurture ingest of real sent mail', () => {
     expect(countsAfterThird).toEqual(countsAfterFirst);
   });
 });
+
+describe('an import interrupted after contacts were written', () => {
+  it('resumes without counting any mail twice, even for a contact written to more often than it remembers', async () => {
+    const { prepareBatch, recordBatch } = await import('../../functions/capture/capture-service.ts');
+    const { Store } = await import('#adapters/store');
+    const me = testUser({ userId: 'u_ingest02', email: 'me2@example.org', aliases: [] });
+    await ts.store.createUser(me);
+    // 40 mails to the same person in one batch: more than the 16 message keys a contact remembers.
+    const raws = await Promise.all(Array.from({ length: 40 }, (_, i) => composeMail({ from: me.email, to: 'ana@corp.io', subject: `s${i}`, text: 'x', messageId: `<int-${i}@x>`, date: new Date(Date.UTC(2026, 0, 1 + i)) })));
+    const inputs = raws.map((raw) => ({ raw, envelope: { recipients: [], auth: { verdict: 'trusted' as const } }, source: 't' }));
+    // The first run dies after the contacts are written, before the interactions.
+    const crashing = Object.create(ts.store) as InstanceType<typeof Store>;
+    crashing.putInteractions = async () => {
+      throw new Error('killed');
+    };
+    const deps = (store: InstanceType<typeof Store>) => ({ store, config, log: memoryLogger(), now: () => new Date('2026-03-01T00:00:00Z'), bulk: true });
+    await expect(recordBatch(deps(crashing), await prepareBatch(deps(crashing), inputs))).rejects.toThrow('killed');
+    expect((await ts.store.listContacts(me.userId))[0]?.count).toBe(40);
+    // The resumed run records the same batch: the contact is not counted again.
+    await recordBatch(deps(ts.store), await prepareBatch(deps(ts.store), inputs));
+    expect((await ts.store.listContacts(me.userId))[0]?.count).toBe(40);
+  });
+});
