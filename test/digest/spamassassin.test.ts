@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { buildDigestMime } from '../../functions/digest/digest-mime.ts';
+import { replyAddress, signReplyToken } from '#domain/reply-token';
 import { describe, expect, it } from 'vitest';
 import { renderDigest } from '../../functions/digest/render.ts';
 import { sampleDigest } from './sample-digest.ts';
@@ -36,9 +37,13 @@ function parseReport(report: string): { score: number; hits: RuleHit[] } {
   return { score, hits };
 }
 
-const REPLY_TO = 'reply+v1.dTEuMjAyNi0xMS0zMA.c2lnbmF0dXJl@in.nurture.example.com';
-const UNSUBSCRIBE_MAILTO = 'mailto:unsubscribe+v1.dTEuMjAyNi0xMS0zMA.c2lnbmF0dXJl@in.nurture.example.com';
-const UNSUBSCRIBE_URL = 'https://nurture.example.com/unsubscribe?t=v1.dTEuMjAyNi0xMS0zMA.c2lnbmF0dXJl';
+// Real signed tokens, as the digest service makes them: their shape (long base32 local parts) is what is scored.
+const SECRET = new Uint8Array(32).fill(5);
+const token = (purpose: 'reply' | 'unsubscribe'): string =>
+  signReplyToken(SECRET, { userId: 'u_maria00001', digestId: '2026-11-30', expires: '2027-01-04T07:00:00.000Z', purpose });
+const REPLY_TO = replyAddress(token('reply'), 'in.nurture.example.com');
+const UNSUBSCRIBE_MAILTO = `mailto:unsubscribe+${token('unsubscribe')}@in.nurture.example.com`;
+const UNSUBSCRIBE_URL = `https://nurture.example.com/unsubscribe?t=${token('unsubscribe')}`;
 
 /** The production builder: what SpamAssassin scores is exactly what the digest service sends. */
 async function buildMime(unsubscribeUrl: string | undefined): Promise<Buffer> {
