@@ -8,6 +8,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { explainMail } from '../functions/capture/capture-service.ts';
+import type { FoundPromise } from '../functions/domain/types.ts';
 import { extractOwnText } from '../functions/domain/own-text.ts';
 import { findPromises } from '../functions/domain/promises.ts';
 import type { Address } from '../functions/domain/types.ts';
@@ -43,7 +46,16 @@ function overlaps(sentence: string, a: string, b: string): boolean {
   return i < j + b.length && j < i + a.length;
 }
 
-function evaluate(rows: readonly Row[]): void {
+/**
+ * Scored as the fixtures README says: what `explain` reports for a message whose body is the sentence — a real
+ * MIME mail from the user to one recipient, through parsing, own text and detection.
+ */
+async function explainSentence(text: string): Promise<FoundPromise[]> {
+  const raw = await new MailComposer({ from: 'me@example.org', to: 'Pat Lee <pat@corp.example>', subject: 'Re: next steps', text, date: new Date(ctx.date) }).compile().build();
+  return (await explainMail(raw, 'eval', { captureAddress: 'log@in.example.com' }, ctx.tz, new Date(ctx.date))).promises;
+}
+
+async function evaluate(rows: readonly Row[]): Promise<void> {
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -54,8 +66,7 @@ function evaluate(rows: readonly Row[]): void {
   const misses: string[] = [];
   const dueMisses: string[] = [];
   for (const row of rows) {
-    const own = extractOwnText({ text: row.text, html: null });
-    const found = findPromises(own, ctx);
+    const found = await explainSentence(row.text);
     const reported = found.length > 0;
     if (row.label === 'OFFER') {
       if (reported) offersReported++;
@@ -135,6 +146,6 @@ if (!existsSync(devFile)) {
   console.error(`Fixtures not found at ${fixtures} (expected commitments/dev.tsv). Pass --fixtures DIR.`);
   process.exit(1);
 }
-evaluate(readRows(devFile));
+await evaluate(readRows(devFile));
 if (existsSync(sentFile)) throughput(sentFile);
 else console.warn(`\n(no ${sentFile}: throughput skipped)`);
