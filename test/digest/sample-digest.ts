@@ -4,23 +4,12 @@
  */
 import { selectDigest, type DigestModel } from '../../functions/domain/digest-select.ts';
 import type { Contact, StoredPromise, User } from '../../functions/domain/types.ts';
+import { testUser } from '../support/users.ts';
 
 export const NOW = '2026-11-30T07:00:00.000Z'; // Monday 08:00 in Berlin
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 
-const user: User = {
-  userId: 'u-maria',
-  email: 'maria@example.org',
-  aliases: [],
-  name: 'Maria Keller',
-  tz: 'Europe/Berlin',
-  checkins: 3,
-  digestDay: 1,
-  digestHour: 8,
-  paused: false,
-  confirmations: true,
-  createdAt: '2025-01-10T09:00:00.000Z',
-};
+const user: User = testUser({ userId: 'u-maria', email: 'maria@example.org', aliases: [], name: 'Maria Keller', createdAt: '2025-01-10T09:00:00.000Z' });
 
 function contact(email: string, over: Partial<Contact>): Contact {
   return {

@@ -9,6 +9,7 @@ import {
   type DigestModel,
 } from '../../functions/domain/digest-select.ts';
 import type { Contact, StoredPromise, User } from '../../functions/domain/types.ts';
+import { testUser } from '../support/users.ts';
 
 /** Monday 30 Nov 2026, 08:00 in Berlin. */
 const NOW = '2026-11-30T07:00:00.000Z';
@@ -17,19 +18,7 @@ const daysAgo = (d: number) => new Date(Date.parse(NOW) - d * DAY).toISOString()
 /** Interaction dates every `gap` days, the newest `since` days ago. */
 const rhythm = (since: number, gap: number, n = 5) => Array.from({ length: n }, (_, i) => daysAgo(since + i * gap));
 
-const USER: User = {
-  userId: 'u1',
-  email: 'me@example.org',
-  aliases: ['me@work.example'],
-  name: 'Maria Keller',
-  tz: 'Europe/Berlin',
-  checkins: 3,
-  digestDay: 1,
-  digestHour: 8,
-  paused: false,
-  confirmations: true,
-  createdAt: '2025-01-01T00:00:00.000Z',
-};
+const USER: User = testUser({ userId: 'u1', name: 'Maria Keller', createdAt: '2025-01-01T00:00:00.000Z' });
 
 function contact(email: string, over: Partial<Contact> = {}): Contact {
   const recentDates = over.recentDates ?? rhythm(60, 28);

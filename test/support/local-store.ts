@@ -3,7 +3,6 @@ import { createDocumentClient } from '#adapters/dynamo-client';
 import { ensureTable, Store } from '#adapters/store';
 import { startEmbeddedDynamoDb } from '../../functions/local/embedded-dynamodb.ts';
 import { startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
-import type { User } from '#domain/types';
 
 export interface TestStore {
   readonly store: Store;
@@ -26,19 +25,4 @@ export async function startTestStore(): Promise<TestStore> {
   return { store: new Store(client, tableName), endpoint: db.endpoint, tableName, stop: () => db.stop() };
 }
 
-export function testUser(overrides: Partial<User> = {}): User {
-  return {
-    userId: 'u_test0001',
-    email: 'me@example.org',
-    aliases: ['me@work.example'],
-    name: 'Me',
-    tz: 'Europe/Berlin',
-    checkins: 3,
-    digestDay: 1,
-    digestHour: 8,
-    paused: false,
-    confirmations: true,
-    createdAt: '2026-11-01T00:00:00.000Z',
-    ...overrides,
-  };
-}
+export { testUser } from './users.ts';
