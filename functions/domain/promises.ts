@@ -174,6 +174,9 @@ function commitmentAfter(s: string, headStart: number, verbSearchFrom: number): 
   if (READER_CONDITION.test(before)) return null;
   // An embedded question: "I cannot say if or when we will file".
   if (/\b(?:if|whether|when|how|what|why)\s*$/iu.test(before)) return null;
+  // An opinion or guess about one's own future, not an undertaking: "I guess I'll be updating my resume",
+  // "I think I'm going to sign it" (the guidelines' "predictions and opinions").
+  if (/\b(?:i|we)\s+(?:guess|think|suppose|imagine|figure|bet)\s+(?:that\s+)?$/iu.test(before) || /\b(?:probably|maybe|perhaps)\s*,?\s*$/iu.test(before)) return null;
   const rest = s.slice(verbSearchFrom);
   const helpers = HELPERS.exec(rest)?.[0] ?? '';
   let at = verbSearchFrom + helpers.length;

@@ -50,6 +50,18 @@ describe('not promises: requests, questions, past, plans, others, pleasantries, 
   });
 });
 
+describe('opinions and guesses about one\'s own future are not promises', () => {
+  it.each([
+    "I guess I'll be updating my resume this weekend.",
+    "I think I'm going to sign it, which means I'll be here another year.",
+    "Probably we'll send the numbers next week.",
+  ])('%s', (sentence) => expect(promised(sentence)).toBe(false));
+
+  it('but a plain undertaking next to an opinion still is', () => {
+    expect(promised("I think the draft is good; I'll send it to you tomorrow.")).toBe(true);
+  });
+});
+
 describe('offers that wait on the reader are not reported', () => {
   it.each([
     "Let me know if you need anything and I'll send it.",
