@@ -111,7 +111,8 @@ users
   .option('--hour <n>', 'digest hour, 0–23, local time')
   .addOption(new Option('--confirmations <on|off>', 'confirmation mails after reply commands').choices(['on', 'off']))
   .addOption(new Option('--digest <on|off>', 'pause or resume the weekly digest').choices(['on', 'off']))
-  .action(async (email: string, o: { tz?: string; checkins?: string; day?: string; hour?: string; confirmations?: 'on' | 'off'; digest?: 'on' | 'off' }) => {
+  .addOption(new Option('--empty-weeks <note|skip>', 'in a week with nothing to do, send one short line, or nothing').choices(['note', 'skip']))
+  .action(async (email: string, o: { tz?: string; checkins?: string; day?: string; hour?: string; confirmations?: 'on' | 'off'; digest?: 'on' | 'off'; emptyWeeks?: 'note' | 'skip' }) => {
     await withContext(async (ctx) => {
       const user = await resolveUser(ctx, email);
       const patch = UserSettings.parse({
@@ -120,8 +121,14 @@ users
         digestDay: o.day ?? user.digestDay,
         digestHour: o.hour ?? user.digestHour,
       });
-      const next = { ...user, ...patch, confirmations: o.confirmations ? o.confirmations === 'on' : user.confirmations, paused: o.digest ? o.digest === 'off' : user.paused };
-      await ctx.store.updateUser(user.userId, { tz: next.tz, checkins: next.checkins, digestDay: next.digestDay, digestHour: next.digestHour, confirmations: next.confirmations, paused: next.paused, ...(next.paused ? {} : { bouncing: undefined }) }, next.paused ? null : nextDigestSlot(next, new Date()));
+      const next = {
+        ...user,
+        ...patch,
+        confirmations: o.confirmations ? o.confirmations === 'on' : user.confirmations,
+        paused: o.digest ? o.digest === 'off' : user.paused,
+        emptyWeekNote: o.emptyWeeks ? o.emptyWeeks === 'note' : (user.emptyWeekNote ?? false),
+      };
+      await ctx.store.updateUser(user.userId, { tz: next.tz, checkins: next.checkins, digestDay: next.digestDay, digestHour: next.digestHour, confirmations: next.confirmations, paused: next.paused, emptyWeekNote: next.emptyWeekNote, ...(next.paused ? {} : { bouncing: undefined }) }, next.paused ? null : nextDigestSlot(next, new Date()));
       print(`${user.email}: digest ${next.paused ? 'paused' : `on ${WEEKDAYS[next.digestDay - 1]} at ${String(next.digestHour).padStart(2, '0')}:00 ${next.tz}`}, ${next.checkins} check-ins, confirmations ${next.confirmations ? 'on' : 'off'}.`);
     });
   });

@@ -126,7 +126,7 @@ export async function sendDigest(deps: DigestDeps, userId: string, now: Date): P
     await deps.store.updateUser(userId, {}, next);
     return { status: 'already-sent' };
   }
-  if (prepared.model.empty) {
+  if (prepared.model.empty && !user.emptyWeekNote) {
     await deps.store.updateUser(userId, {}, next);
     deps.log.info('digest empty: nothing sent', { userId, week });
     return { status: 'empty' };

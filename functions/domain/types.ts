@@ -73,6 +73,8 @@ export interface User {
   readonly digestHour: number;
   readonly paused: boolean;
   readonly confirmations: boolean;
+  /** Send a short "nothing needs you this week" mail instead of nothing. */
+  readonly emptyWeekNote?: boolean;
   /** When the user's address bounced (set by SES feedback); digests pause. */
   readonly bouncing?: string;
   readonly createdAt: string;

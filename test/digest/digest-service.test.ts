@@ -122,6 +122,14 @@ describe('sending', () => {
     expect(await ts.store.usersDueAt('2026-12-07T07')).toContain(user.userId);
   });
 
+  it('sends the one-line note in an empty week when the user asked for it', async () => {
+    await ts.store.updateUser(user.userId, { emptyWeekNote: true });
+    const r = await sendDigest(deps(), user.userId, MONDAY_8);
+    expect(r.status).toBe('sent');
+    const [mail] = (await ses.sent()).filter((m) => m.destination.to.includes(user.email));
+    expect(mail?.body.text).toMatch(/nothing needs you this week/i);
+  });
+
   it('does not send to a paused user', async () => {
     await capture([{ to: 'jane@acme.com', subject: 'x', text: "I'll send you the report tomorrow.", date: new Date('2026-11-20T10:00:00Z'), messageId: '<p1@x>' }]);
     await ts.store.updateUser(user.userId, { paused: true });
