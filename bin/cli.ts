@@ -248,7 +248,7 @@ program
     const capture = captureAddress(globals().capture);
     await withContext(async (ctx) => {
       const user = await resolveUser(ctx, o.user);
-      const deps = { store: ctx.store, secret: ctx.secret, captureAddress: capture, fromAddress: localFromAddress(capture), log: jsonLogger('nurture-digest') };
+      const deps = { store: ctx.store, secret: ctx.secret, captureAddress: capture, fromAddress: localFromAddress(capture), log: silentLogger() };
       if (o.send) {
         if (!ctx.service) throw new UsageError('--send needs the local service: run `npm start` first');
         const result = await sendDigest({ ...deps, mailer: localSesMailer(ctx.service.ses) }, user.userId, now);
