@@ -147,6 +147,7 @@ users
   .command('password <email>')
   .description('print the local SMTP password of a user')
   .action(async (email: string) => {
+    if (globals().aws) throw new UsageError('on AWS mail is authenticated by DMARC: there is no SMTP password');
     await withContext(async (ctx) => print(smtpPassword(ctx.secret, email)));
   });
 

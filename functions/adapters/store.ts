@@ -317,23 +317,14 @@ export class Store {
   async addPromises(userId: string, promises: readonly StoredPromise[]): Promise<number> {
     let added = 0;
     await inChunks(promises, 1, async ([p]) => {
-      if (!p) return;
-      try {
-        await this.send('PutItem', () =>
-          this.db.send(
-            new PutCommand({
-              TableName: this.tableName,
-              Item: { pk: userPk(userId), sk: `PROMISE#${p.id}`, ...p },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          ),
-        );
-        added++;
-      } catch (err) {
-        if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      }
+      if (p && (await this.putIfAbsent({ pk: userPk(userId), sk: `PROMISE#${p.id}`, ...p }))) added++;
     });
     return added;
+  }
+
+  async getPromise(userId: string, id: string): Promise<StoredPromise | null> {
+    const res = await this.send('GetItem', () => this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: userPk(userId), sk: `PROMISE#${id}` } })));
+    return res.Item ? (strip(res.Item) as unknown as StoredPromise) : null;
   }
 
   async listPromises(userId: string): Promise<StoredPromise[]> {
@@ -417,21 +408,7 @@ export class Store {
 
   /** Claims the user's digest for a week; false when it was already claimed (the job ran twice). */
   async claimDigest(userId: string, digest: StoredDigest): Promise<boolean> {
-    try {
-      await this.send('PutItem', () =>
-        this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { pk: userPk(userId), sk: `DIGEST#${digest.weekOf}`, ...digest },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    return this.putIfAbsent({ pk: userPk(userId), sk: `DIGEST#${digest.weekOf}`, ...digest });
   }
 
   async getDigest(userId: string, weekOf: string): Promise<StoredDigest | null> {
@@ -485,6 +462,17 @@ export class Store {
   }
 
   // ---- plumbing ----------------------------------------------------------------------------
+
+  /** Writes an item only if its key is new; false when it already exists. */
+  private async putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.send('PutItem', () => this.db.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })));
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
 
   private async send<T>(operation: string, call: () => Promise<T>): Promise<T> {
     this.metrics.requests++;

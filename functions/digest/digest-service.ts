@@ -55,13 +55,13 @@ export type SendResult = { status: 'sent'; messageId: string; items: number } | 
 
 export async function prepareDigest(deps: DigestDeps, user: User, now: Date): Promise<PreparedDigest> {
   const week = weekOf(now, user.tz);
-  const [contacts, promises, previous] = await Promise.all([
+  const weekAgo = new Date(now.getTime() - 7 * 86_400_000).toISOString();
+  const [contacts, promises, previous, mailsCaptured] = await Promise.all([
     deps.store.listContacts(user.userId),
     deps.store.listPromises(user.userId),
     deps.store.getDigest(user.userId, previousWeek(week)),
+    deps.store.countInteractions(user.userId, weekAgo, now.toISOString()),
   ]);
-  const weekAgo = new Date(now.getTime() - 7 * 86_400_000).toISOString();
-  const mailsCaptured = await deps.store.countInteractions(user.userId, weekAgo, now.toISOString());
   const model = selectDigest({
     user,
     contacts,

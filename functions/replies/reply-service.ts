@@ -146,7 +146,7 @@ async function applyChange(store: Store, user: User, change: Change, now: Date):
       return;
     }
     case 'distrust-wording': {
-      const promise = (await store.listPromises(user.userId)).find((p) => p.id === change.promiseId);
+      const promise = await store.getPromise(user.userId, change.promiseId);
       if (promise) await store.addDistrust(user.userId, normalizePromiseText(promise.text));
       await store.updatePromise(user.userId, change.promiseId, { state: 'dropped', closedAt: at });
       return;

@@ -52,3 +52,24 @@ describe('a reply whose changes fail to apply', () => {
     expect(again).toMatchObject({ kind: 'ignored', reason: 'duplicate' });
   });
 });
+
+describe('"drop N" on a promise', () => {
+  it('drops it and remembers the wording, so the same sentence is not taken for a promise again', async () => {
+    const u = testUser({ userId: 'u_drop00001', email: 'drop@example.org', aliases: [] });
+    await ts.store.createUser(u);
+    const sentence = "I'll send you the brochure tomorrow.";
+    const mail = await composeMail({ from: u.email, to: 'ana@corp.io', subject: 'b', text: sentence, date: new Date('2026-11-24T10:00:00Z'), messageId: '<drop1@x>' });
+    await captureBatch(deps(ts.store), [{ raw: mail, envelope: trusted, source: 't' }]);
+    const digestDeps = { store: ts.store, secret: SECRET, captureAddress: CAPTURE, fromAddress: 'nurture@in.example.com', log: memoryLogger(), mailer: { send: async () => ({ messageId: 'm' }) } };
+    const d = await prepareDigest(digestDeps, u, new Date('2026-11-30T07:00:00Z'));
+    await sendDigest(digestDeps, u.userId, new Date('2026-11-30T07:00:00Z'));
+    const n = d.json.items.find((i) => i.section === 'promise')!.n;
+    const reply = await composeMail({ from: u.email, to: d.replyTo, subject: 'Re', text: `drop ${n}`, messageId: '<drop-reply@x>' });
+    await captureBatch(deps(ts.store), [{ raw: reply, envelope: trusted, source: 't' }]);
+    expect((await ts.store.listPromises(u.userId))[0]?.state).toBe('dropped');
+    expect(await ts.store.getDistrust(u.userId)).toHaveLength(1);
+    const again = await composeMail({ from: u.email, to: 'bob@corp.io', subject: 'b', text: sentence, date: new Date('2026-12-01T10:00:00Z'), messageId: '<drop2@x>' });
+    const [out] = await captureBatch(deps(ts.store), [{ raw: again, envelope: trusted, source: 't' }]);
+    expect(out?.promises).toEqual([]);
+  });
+});
