@@ -3,6 +3,9 @@
  * Measures wall time, DynamoDB requests and consumed capacity of building the digest (load, select, render,
  * MIME), and that no Scan is made.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDocumentClient } from '#adapters/dynamo-client';
 import { ensureTable, Store } from '#adapters/store';
 import { memoryLogger } from '#commons/logger';
@@ -23,7 +26,9 @@ export interface DigestBenchResult {
 }
 
 export async function digestBench(sizes = { contacts: 20_000, interactions: 100_000, promises: 2_000 }): Promise<DigestBenchResult> {
-  const db = await startEmbeddedDynamoDb();
+  // On disk, as `nurture start` runs it (in memory, 120,000 items would sit in the worker's capped heap).
+  const dataDir = mkdtempSync(join(tmpdir(), 'nurture-digest-bench-'));
+  const db = await startEmbeddedDynamoDb({ dataDir });
   const client = createDocumentClient({ endpoint: db.endpoint });
   await ensureTable(client, 'bench');
   const loader = new Store(client, 'bench');
@@ -47,14 +52,20 @@ export async function digestBench(sizes = { contacts: 20_000, interactions: 100_
     wallMs = Math.min(wallMs, performance.now() - t0);
   }
   if (process.env.BENCH_PHASES) {
-    let t = performance.now();
-    await store.listContacts(user.userId);
-    console.error('listContacts', performance.now() - t);
-    t = performance.now();
-    await store.listPromises(user.userId);
-    console.error('listPromises', performance.now() - t);
+    const time = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+      const t = performance.now();
+      const r = await fn();
+      console.error(what, (performance.now() - t).toFixed(0), 'ms', Array.isArray(r) ? r.length : r instanceof Map ? r.size : '');
+    };
+    await time('listPromises', () => store.listPromises(user.userId));
+    await time('interactionsBetween (week)', () => store.interactionsBetween(user.userId, new Date(now - 7 * 86_400_000).toISOString(), new Date(now).toISOString()));
+    await time('contactsByBound 1200', async () => (await store.contactsByBound(user.userId, 1200)).contacts);
+    const week = await store.interactionsBetween(user.userId, new Date(now - 7 * 86_400_000).toISOString(), new Date(now).toISOString());
+    await time("getContacts (the week's people)", () => store.getContacts(user.userId, week.flatMap((i) => i.recipients.map((r) => r.email))));
+    await time('listContacts (all, for comparison)', () => store.listContacts(user.userId));
   }
   await db.stop();
+  rmSync(dataDir, { recursive: true, force: true });
   return { ...sizes, wallMs, requests: store.metrics.requests, byOperation: { ...store.metrics.byOperation }, consumedCapacity: store.metrics.consumedCapacity, items: d!.json.items.length };
 }
 

@@ -23,7 +23,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DATE_INDEX, DUE_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../functions/adapters/table-schema.ts';
+import { LOCAL_INDEX, LOCAL_INDEX_ATTRIBUTES, DUE_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../functions/adapters/table-schema.ts';
 import { NurtureFunction } from './constructs/nurture-function.ts';
 import { CaptureReceipt } from './constructs/ses-receipt.ts';
 
@@ -115,9 +115,11 @@ export class NurtureStack extends Stack {
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
     this.table.addLocalSecondaryIndex({
-      indexName: DATE_INDEX.name,
-      sortKey: { name: DATE_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+      indexName: LOCAL_INDEX.name,
+      sortKey: { name: LOCAL_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+      // The digest reads contacts by rank and this week's mail straight from the index.
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...LOCAL_INDEX_ATTRIBUTES],
     });
 
     this.rawMailBucket = new s3.Bucket(this, 'RawMail', {

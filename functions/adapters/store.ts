@@ -2,7 +2,7 @@
  * The DynamoDB adapter: every read and write Nurture makes, typed, one table (see table-schema.ts).
  * Works unchanged against AWS and the embedded local implementation.
  */
-import { ConditionalCheckFailedException, CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DescribeTableCommand, ResourceNotFoundException, type TableDescription } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -16,8 +16,11 @@ import {
   type BatchGetCommandOutput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { checkinBound } from '#domain/digest-select';
 import type { Contact, Interaction, StoredPromise, User } from '#domain/types';
-import { DATE_INDEX, DUE_INDEX, TABLE_DEFINITION, TTL_ATTRIBUTE } from './table-schema.ts';
+import type { Logger } from '#commons/logger';
+import { createTable, hasCurrentShape, rebuildTable } from './table-migration.ts';
+import { LOCAL_INDEX, DUE_INDEX, TTL_ATTRIBUTE } from './table-schema.ts';
 
 export class ConflictError extends Error {
   override name = 'ConflictError';
@@ -41,6 +44,9 @@ export interface StoredDigest {
   readonly sentAt?: string;
   readonly items: readonly { n: number; section: string; contacts: string[]; promiseId: string | null; text: string }[];
 }
+
+/** An interaction as the local index carries it (see LOCAL_INDEX_ATTRIBUTES). */
+export type IndexedInteraction = Pick<Interaction, 'key' | 'kind' | 'date' | 'recipients'>;
 
 export interface ImportCheckpoint {
   readonly done: number;
@@ -203,34 +209,20 @@ export class Store {
 
   async putInteractions(userId: string, interactions: readonly Interaction[]): Promise<void> {
     await this.batchWrite(
-      interactions.map((i) => ({ pk: userPk(userId), sk: `MSG#${i.key}`, [DATE_INDEX.sortKey]: `${i.date}#${i.key}`, ...i })),
+      interactions.map((i) => ({ pk: userPk(userId), sk: `MSG#${i.key}`, [LOCAL_INDEX.sortKey]: `${i.date}#${i.key}`, ...i })),
     );
   }
 
-  /** Mails and notes captured between two instants: a COUNT on the date index. */
-  async countInteractions(userId: string, fromIso: string, toIso: string): Promise<number> {
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.send('Query', () =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: DATE_INDEX.name,
-            KeyConditionExpression: 'pk = :p AND #d BETWEEN :a AND :b',
-            ExpressionAttributeNames: { '#d': DATE_INDEX.sortKey },
-            ExpressionAttributeValues: { ':p': userPk(userId), ':a': fromIso, ':b': `${toIso}\uffff` },
-            Select: 'COUNT',
-            ExclusiveStartKey: start,
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        ),
-      );
-      count += res.Count ?? 0;
-      this.addCapacity(res.ConsumedCapacity);
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return count;
+  /** Mails and notes captured between two instants, as the local index holds them (who, when, what kind). */
+  async interactionsBetween(userId: string, fromIso: string, toIso: string): Promise<IndexedInteraction[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: LOCAL_INDEX.name,
+      KeyConditionExpression: 'pk = :p AND #d BETWEEN :a AND :b',
+      ExpressionAttributeNames: { '#d': LOCAL_INDEX.sortKey },
+      ExpressionAttributeValues: { ':p': userPk(userId), ':a': fromIso, ':b': `${toIso}\uffff` },
+    });
+    return items.map((i) => strip(i) as unknown as IndexedInteraction);
   }
 
   async getInteraction(userId: string, key: string): Promise<Interaction | null> {
@@ -285,6 +277,37 @@ export class Store {
       ExpressionAttributeValues: { ':p': userPk(userId), ':s': 'CONTACT#' },
     });
     return items.map(toContact);
+  }
+
+  /**
+   * One page of a user's contacts in descending check-in bound (the local index), and the bound of the last one:
+   * every contact not yet read has a bound at most that. `lastBound` is null when none are left. The index leaves
+   * out `seen` and `lastBatch`: these contacts are for reading, never for saving back.
+   */
+  async contactsByBound(userId: string, limit: number, start?: Record<string, unknown>): Promise<{ contacts: Contact[]; lastBound: number | null; next?: Record<string, unknown> }> {
+    const res = await this.send('Query', () =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: LOCAL_INDEX.name,
+          KeyConditionExpression: 'pk = :p AND begins_with(#r, :c)',
+          ExpressionAttributeNames: { '#r': LOCAL_INDEX.sortKey },
+          ExpressionAttributeValues: { ':p': userPk(userId), ':c': CONTACT_RANK_PREFIX },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: start,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      ),
+    );
+    this.addCapacity(res.ConsumedCapacity);
+    const items = res.Items ?? [];
+    const last = items[items.length - 1];
+    return {
+      contacts: items.map(toContact),
+      lastBound: res.LastEvaluatedKey && last ? boundOfRankKey(last[LOCAL_INDEX.sortKey] as string) : null,
+      ...(res.LastEvaluatedKey ? { next: res.LastEvaluatedKey } : {}),
+    };
   }
 
   /** Digest bookkeeping and reply commands; `undefined` values are removed. */
@@ -549,7 +572,7 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-const BOOKKEEPING = new Set(['pk', 'sk', 'v', DUE_INDEX.partitionKey, DUE_INDEX.sortKey, DATE_INDEX.sortKey, TTL_ATTRIBUTE]);
+const BOOKKEEPING = new Set(['pk', 'sk', 'v', DUE_INDEX.partitionKey, DUE_INDEX.sortKey, LOCAL_INDEX.sortKey, TTL_ATTRIBUTE]);
 
 function strip(item: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(item).filter(([k]) => !BOOKKEEPING.has(k)));
@@ -564,7 +587,18 @@ function toUser(item: Record<string, unknown>): User {
  * a contact is read 20,000 times per digest for a big user, and one attribute parses far faster than 40.
  */
 function contactItem(c: Contact): Record<string, unknown> {
-  return { ...c, recentDates: c.recentDates.join(' '), seen: c.seen.join(' ') };
+  return { ...c, recentDates: c.recentDates.join(' '), seen: c.seen.join(' '), [LOCAL_INDEX.sortKey]: contactRankKey(c) };
+}
+
+/** The contact's place in the local index: its check-in bound, fixed-width so strings sort as numbers. */
+export function contactRankKey(c: Contact): string {
+  return `${CONTACT_RANK_PREFIX}${Math.round(checkinBound(c) * 1e4).toString().padStart(12, '0')}#${c.email}`;
+}
+
+const CONTACT_RANK_PREFIX = 'CONTACT#';
+
+function boundOfRankKey(key: string): number {
+  return Number(key.slice(CONTACT_RANK_PREFIX.length, CONTACT_RANK_PREFIX.length + 12)) / 1e4;
 }
 
 
@@ -578,14 +612,33 @@ function toContact(item: Record<string, unknown>): Contact {
   return { ...c, seen: splitList(item.seen), notes: c.notes ?? [], recentDates: splitList(item.recentDates) };
 }
 
-/** Creates the table with its indexes if it does not exist (local runtime and tests; CDK owns it on AWS). */
-export async function ensureTable(db: DynamoDBDocumentClient, tableName: string): Promise<void> {
+/**
+ * Creates the table with its indexes if it does not exist (local runtime and tests; CDK owns it on AWS). A local
+ * table from an older version is rebuilt to the current indexes, and its contacts get their place in the contact index.
+ */
+export async function ensureTable(db: DynamoDBDocumentClient, tableName: string, log?: Logger): Promise<void> {
+  let table: TableDescription | undefined;
   try {
-    await db.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
+    table = (await db.send(new DescribeTableCommand({ TableName: tableName }))).Table;
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
   }
-  const def = structuredClone(TABLE_DEFINITION) as unknown as Omit<CreateTableCommandInput, 'TableName' | 'BillingMode'>;
-  await db.send(new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', ...def }));
+  if (table && hasCurrentShape(table)) return;
+  if (!table) {
+    // A rebuild stopped half-way left the items in the side table: finish it rather than start empty.
+    try {
+      await db.send(new DescribeTableCommand({ TableName: `${tableName}-rebuild` }));
+    } catch (err) {
+      if (err instanceof ResourceNotFoundException) return createTable(db, tableName);
+      throw err;
+    }
+  }
+  log?.info('rebuilding the local table to the current indexes; no data is lost', { tableName });
+  const copied = await rebuildTable(db, tableName, withIndexKeys);
+  log?.info('local table rebuilt', { tableName, items: copied });
+}
+
+/** Contacts stored before the contact index existed get their rank key. */
+function withIndexKeys(item: Record<string, unknown>): Record<string, unknown> {
+  return typeof item.sk === 'string' && item.sk.startsWith('CONTACT#') ? { ...item, ...contactItem(toContact(item)) } : item;
 }

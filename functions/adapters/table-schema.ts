@@ -4,8 +4,8 @@
  * pk                 sk                 what
  * USER#<userId>      PROFILE            user settings; gsi1 = DUE#<utc hour> while a digest is scheduled
  * ADDR#<email>       ADDR               which user owns an address
- * USER#<userId>      CONTACT#<email>    contact summary (stats, recent dates, notes)
- * USER#<userId>      MSG#<key>          interaction (one per captured mail or note); lsi1 = date
+ * USER#<userId>      CONTACT#<email>    contact summary (stats, recent dates, notes); lsi1 = CONTACT#<check-in bound>#<email>
+ * USER#<userId>      MSG#<key>          interaction (one per captured mail or note); lsi1 = <date>#<key>
  * USER#<userId>      PROMISE#<id>       promise
  * USER#<userId>      DIGEST#<weekOf>    digest sent that week, with its numbered items
  * USER#<userId>      DISTRUST           wordings the user marked "not a promise"
@@ -14,7 +14,17 @@
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 export const DUE_INDEX = { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' } as const;
-export const DATE_INDEX = { name: 'lsi1', sortKey: 'lsi1sk' } as const;
+/** Interactions by date (dates sort below "C"), and contacts by descending check-in bound for the digest. */
+export const LOCAL_INDEX = { name: 'lsi1', sortKey: 'lsi1sk' } as const;
+/**
+ * What the local index carries besides keys: what the digest reads of contacts and of this week's mail — not the
+ * bookkeeping (`seen`, `lastBatch`, references), so the index stays small. Items read from it are read-only views.
+ */
+export const LOCAL_INDEX_ATTRIBUTES = [
+  'email', 'name', 'org', 'firstContacted', 'lastContacted', 'count', 'recentDates', 'lastSubject', 'replies', 'metAt', 'notes',
+  'lastSuggested', 'ignoredSuggestions', 'skipUntil', 'checkedInAt', 'coRecipients',
+  'key', 'kind', 'date', 'recipients',
+] as const;
 /** Epoch seconds; expired items (import checkpoints, reply replay markers) are removed by TTL on AWS. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -28,7 +38,7 @@ export const TABLE_DEFINITION = {
     { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
     { AttributeName: DUE_INDEX.partitionKey, AttributeType: 'S' },
     { AttributeName: DUE_INDEX.sortKey, AttributeType: 'S' },
-    { AttributeName: DATE_INDEX.sortKey, AttributeType: 'S' },
+    { AttributeName: LOCAL_INDEX.sortKey, AttributeType: 'S' },
   ],
   KeySchema: [
     { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
@@ -46,12 +56,12 @@ export const TABLE_DEFINITION = {
   ],
   LocalSecondaryIndexes: [
     {
-      IndexName: DATE_INDEX.name,
+      IndexName: LOCAL_INDEX.name,
       KeySchema: [
         { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-        { AttributeName: DATE_INDEX.sortKey, KeyType: 'RANGE' },
+        { AttributeName: LOCAL_INDEX.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'KEYS_ONLY' },
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: LOCAL_INDEX_ATTRIBUTES },
     },
   ],
 } as const;

@@ -6,7 +6,8 @@ import type { Mailer } from '#adapters/mailer';
 import type { Store, StoredDigest } from '#adapters/store';
 import type { Logger } from '#commons/logger';
 import { domainOf } from '#domain/addresses';
-import { selectDigest, type DigestModel } from '#domain/digest-select';
+import { candidatesSuffice, promisePeople } from '#domain/digest-candidates';
+import { INTRO_POOL, selectDigest, type DigestInput, type DigestModel } from '#domain/digest-select';
 import { replyAddress, signReplyToken } from '#domain/reply-token';
 import type { Contact, User } from '#domain/types';
 import { nextDigestSlot, weekOf } from '#domain/week';
@@ -55,24 +56,8 @@ export type SendResult = { status: 'sent'; messageId: string; items: number } | 
 
 export async function prepareDigest(deps: DigestDeps, user: User, now: Date): Promise<PreparedDigest> {
   const week = weekOf(now, user.tz);
-  const weekAgo = new Date(now.getTime() - 7 * 86_400_000).toISOString();
-  const [contacts, promises, previous, mailsCaptured] = await Promise.all([
-    deps.store.listContacts(user.userId),
-    deps.store.listPromises(user.userId),
-    deps.store.getDigest(user.userId, previousWeek(week)),
-    deps.store.countInteractions(user.userId, weekAgo, now.toISOString()),
-  ]);
-  const model = selectDigest({
-    user,
-    contacts,
-    promises,
-    now: now.toISOString(),
-    weekOf: week,
-    stats: { mailsCaptured, peopleReached: contacts.filter((c) => c.count > 0 && c.lastContacted >= weekAgo).length },
-    suggestedLastWeek: previous?.items.filter((i) => i.section === 'checkin').flatMap((i) => i.contacts) ?? [],
-    coRecipients: coRecipientPairs(contacts),
-    looksDoneAlreadyShown: new Set(promises.filter((p) => p.looksDoneShownAt).map((p) => p.id)),
-  });
+  const loaded = await loadDigestInput(deps.store, user, now, week);
+  const model = selectDigest({ user, now: now.toISOString(), weekOf: week, ...loaded });
 
   const domain = domainOf(deps.captureAddress);
   const replyToken = signReplyToken(deps.secret, { userId: user.userId, digestId: week, expires: addDays(now, REPLY_TOKEN_WEEKS * 7), purpose: 'reply' });
@@ -144,6 +129,53 @@ export async function sendDigest(deps: DigestDeps, userId: string, now: Date): P
   await deps.store.updateUser(userId, {}, next);
   deps.log.info('digest sent', { userId, week, items: prepared.model.items.length, sesMessageId: messageId });
   return { status: 'sent', messageId, items: prepared.model.items.length };
+}
+
+/** Contacts are read this many at a time in descending check-in bound; the first page covers the introduction pool. */
+const FIRST_PAGE = INTRO_POOL + 200;
+const NEXT_PAGE = 1_000;
+
+/**
+ * What the digest selects from, read with a few Queries and BatchGets and no Scan: promises, last week's digest, this
+ * week's interactions and the contacts in them, the people of the promises shown, and contacts in descending
+ * check-in bound until none unread could make the digest (see digest-candidates.ts). A paused user reads nothing.
+ */
+async function loadDigestInput(store: Store, user: User, now: Date, week: string): Promise<Omit<DigestInput, 'user' | 'now' | 'weekOf'>> {
+  if (user.paused) return { contacts: [], promises: [], stats: { mailsCaptured: 0, peopleReached: 0 } };
+  const weekAgo = new Date(now.getTime() - 7 * 86_400_000).toISOString();
+  const [promises, previous, thisWeek, first] = await Promise.all([
+    store.listPromises(user.userId),
+    store.getDigest(user.userId, previousWeek(week)),
+    store.interactionsBetween(user.userId, weekAgo, now.toISOString()),
+    store.contactsByBound(user.userId, FIRST_PAGE),
+  ]);
+  const looksDoneAlreadyShown = new Set(promises.filter((p) => p.looksDoneShownAt).map((p) => p.id));
+  const suggestedLastWeek = previous?.items.filter((i) => i.section === 'checkin').flatMap((i) => i.contacts) ?? [];
+  const readAnyway = new Set([...promisePeople(promises, user, now.toISOString(), looksDoneAlreadyShown), ...thisWeek.flatMap((i) => i.recipients.map((r) => r.email))]);
+
+  const ranked = [...first.contacts];
+  const more = async (): Promise<void> => {
+    let page = first;
+    while (page.next && !candidatesSuffice(ranked, page.lastBound, { user, now: now.toISOString(), suggestedLastWeek, readAnyway })) {
+      page = await store.contactsByBound(user.userId, NEXT_PAGE, page.next);
+      ranked.push(...page.contacts);
+    }
+  };
+  const [known] = await Promise.all([store.getContacts(user.userId, [...readAnyway]), more()]);
+  const contacts = new Map(ranked.map((c) => [c.email, c]));
+  for (const { contact } of known.values()) contacts.set(contact.email, contact);
+  const all = [...contacts.values()];
+  return {
+    contacts: all,
+    promises,
+    stats: {
+      mailsCaptured: thisWeek.length,
+      peopleReached: [...known.values()].filter(({ contact: c }) => c.count > 0 && c.lastContacted >= weekAgo).length,
+    },
+    suggestedLastWeek,
+    coRecipients: coRecipientPairs(all),
+    looksDoneAlreadyShown,
+  };
 }
 
 /** Check-in suggestions and looks-done promises shown this week, so rotation and "show once" work next week. */

@@ -111,8 +111,10 @@ const FADE_DAYS = 365;
 export const NEW_CONTACT_WINDOW_DAYS = 7;
 export const FOLLOW_UP_GRACE_DAYS = 2;
 export const MAX_SUGGESTED_INTROS = 2;
-/** Introductions are sought among this many of the strongest relationships. */
+/** Of the pool's contacts strong enough to introduce, the strongest this many are compared pairwise. */
 export const INTRO_CANDIDATES = 400;
+/** Introductions come from this many of the strongest relationships (see `introPool`). */
+export const INTRO_POOL = 1_000;
 export const MAX_PROMISE_ITEMS = 12;
 const NOTE_MAX_CHARS = 240;
 const SUBJECT_MAX_CHARS = 70;
@@ -135,12 +137,11 @@ export function selectDigest(input: DigestInput): DigestModel {
   const today = DateTime.fromMillis(nowMs, { zone: user.tz }).toISODate() as string;
   const own = new Set([user.email, ...user.aliases].map((a) => a.toLowerCase()));
   const byEmail = new Map(input.contacts.map((c) => [c.email, c] as const));
-  const ctx: Ctx = { input, nowMs, today, byEmail };
-
   // A paused user gets nothing; so do contacts the user skipped, and the user's own addresses.
   const contacts = user.paused
     ? []
     : input.contacts.filter((c) => !own.has(c.email.toLowerCase()) && !isSkipped(c, nowMs));
+  const ctx: Ctx = { input, nowMs, today, byEmail, namePool: introPool(contacts) };
   const promises = user.paused ? [] : input.promises;
 
   const followups = selectFollowups(contacts, ctx);
@@ -193,6 +194,8 @@ interface Ctx {
   /** ISO day in the user's time zone. */
   readonly today: string;
   readonly byEmail: ReadonlyMap<string, Contact>;
+  /** Where a bare name ("Sam") in a promise is looked up: the strongest relationships first. */
+  readonly namePool: readonly Contact[];
 }
 
 // ---------------------------------------------------------------------------------------------- check-ins
@@ -218,6 +221,15 @@ export function learnedRhythmDays(recentDates: readonly string[]): number | null
   return median(gaps);
 }
 
+/** How a contact's rhythm and strength enter its score; both change only when mail to them is captured. */
+function rhythmAndStrength(contact: Contact): { learned: number | null; rhythm: number; strength: number } {
+  const learned = learnedRhythmDays(contact.recentDates);
+  const rhythm = clamp(learned ?? DEFAULT_RHYTHM_DAYS, MIN_RHYTHM_DAYS, MAX_RHYTHM_DAYS);
+  const count = Math.max(1, contact.count);
+  const twoWay = 1 + 0.5 * Math.min(1, contact.replies / count);
+  return { learned, rhythm, strength: Math.log2(1 + count) * twoWay };
+}
+
 /**
  * How worth a check-in a contact is: coldness (silence ÷ usual gap) × strength (how often, two-way, how
  * recently alive) × drift (ignored suggestions). It qualifies only once the silence exceeds both its rhythm and
@@ -225,16 +237,25 @@ export function learnedRhythmDays(recentDates: readonly string[]): number | null
  */
 export function checkinScore(contact: Contact, nowMs: number): CheckinScore {
   const daysSince = (nowMs - lastTouch(contact)) / DAY_MS;
-  const learned = learnedRhythmDays(contact.recentDates);
-  const rhythm = clamp(learned ?? DEFAULT_RHYTHM_DAYS, MIN_RHYTHM_DAYS, MAX_RHYTHM_DAYS);
+  const { learned, rhythm, strength } = rhythmAndStrength(contact);
   const coldness = Math.max(0, daysSince) / rhythm;
-  const count = Math.max(1, contact.count);
-  const twoWay = 1 + 0.5 * Math.min(1, contact.replies / count);
   const fade = Math.exp(-Math.max(0, daysSince) / FADE_DAYS);
   const drift = IGNORED_DRIFT ** Math.max(0, contact.ignoredSuggestions ?? 0);
-  const score = coldness * Math.log2(1 + count) * twoWay * fade * drift;
+  const score = coldness * strength * fade * drift;
   const qualifies = contact.count > 0 && daysSince >= Math.max(rhythm, MIN_SILENCE_DAYS);
   return { email: contact.email, score, daysSince, learnedRhythm: learned, qualifies };
+}
+
+/**
+ * The highest check-in score a contact can ever reach, whatever the date: silence enters the score as
+ * (d ÷ rhythm)·e^(−d/FADE_DAYS), which peaks at d = FADE_DAYS, and drift is at most 1. It depends only on what
+ * capture writes, so it is stored in the contact's index key: the digest reads contacts highest bound first and
+ * stops once no unread contact can beat the ones it has. Rounded to 4 decimals so the index and this agree exactly.
+ */
+export function checkinBound(contact: Contact): number {
+  if (contact.count <= 0) return 0;
+  const { rhythm, strength } = rhythmAndStrength(contact);
+  return Math.ceil(((FADE_DAYS / Math.E) * strength * 1e4) / rhythm) / 1e4;
 }
 
 function selectCheckins(contacts: readonly Contact[], ctx: Ctx): Draft[] {
@@ -245,12 +266,9 @@ function selectCheckins(contacts: readonly Contact[], ctx: Ctx): Draft[] {
     .map((c) => ({ c, s: checkinScore(c, nowMs) }))
     .filter(({ s }) => s.qualifies)
     .sort((a, b) => b.s.score - a.s.score || a.c.email.localeCompare(b.c.email));
-  const recentlySuggested = (c: Contact): boolean =>
-    lastWeek.has(c.email) ||
-    (c.lastSuggested !== undefined && nowMs - Date.parse(c.lastSuggested) < ROTATION_DAYS * DAY_MS);
   // Fair rotation: last week's people come back only to fill places nobody else qualifies for.
-  const fresh = ranked.filter(({ c }) => !recentlySuggested(c));
-  const repeat = ranked.filter(({ c }) => recentlySuggested(c));
+  const fresh = ranked.filter(({ c }) => !recentlySuggested(c, lastWeek, nowMs));
+  const repeat = ranked.filter(({ c }) => recentlySuggested(c, lastWeek, nowMs));
   return [...fresh, ...repeat].slice(0, wanted).map(({ c, s }) => {
     const note = latestNote(c, input);
     return {
@@ -263,6 +281,11 @@ function selectCheckins(contacts: readonly Contact[], ctx: Ctx): Draft[] {
       promiseId: null,
     };
   });
+}
+
+/** Suggested in last week's digest, or within the rotation period. */
+export function recentlySuggested(c: Contact, lastWeek: ReadonlySet<string>, nowMs: number): boolean {
+  return lastWeek.has(c.email) || (c.lastSuggested !== undefined && nowMs - Date.parse(c.lastSuggested) < ROTATION_DAYS * DAY_MS);
 }
 
 function checkinWhy(c: Contact, s: CheckinScore): string {
@@ -369,7 +392,7 @@ function selectPromises(promises: readonly StoredPromise[], ctx: Ctx): { items: 
 }
 
 /** Overdue first (most late first), then by due day, then oldest first. */
-function comparePromises(a: StoredPromise, b: StoredPromise, today: string): number {
+export function comparePromises(a: StoredPromise, b: StoredPromise, today: string): number {
   const lateA = a.due < today ? 0 : 1;
   const lateB = b.due < today ? 0 : 1;
   return lateA - lateB || a.due.localeCompare(b.due) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
@@ -446,6 +469,18 @@ export interface IntroSuggestion {
 }
 
 /**
+ * Introductions are looked for among the user's INTRO_POOL strongest relationships (highest check-in bound): a
+ * fixed rule, so the digest can read just those from the contact index instead of every contact.
+ */
+export function introPool(contacts: readonly Contact[]): Contact[] {
+  return contacts
+    .map((c) => ({ c, bound: checkinBound(c) }))
+    .sort((x, y) => y.bound - x.bound || x.c.email.localeCompare(y.c.email))
+    .slice(0, INTRO_POOL)
+    .map((x) => x.c);
+}
+
+/**
  * At most two pairs of strong contacts who write with the user about the same topic word (from recent subjects),
  * work at different organisations, and have never been on a thread together. Each person appears once.
  */
@@ -455,7 +490,7 @@ export function suggestIntroductionPairs(
   coRecipients: ReadonlySet<string>,
   subjectsByContact?: ReadonlyMap<string, readonly string[]>,
 ): IntroSuggestion[] {
-  const strong = contacts
+  const strong = introPool(contacts)
     .filter(
       (c) =>
         c.count >= INTRO_MIN_COUNT &&
@@ -588,7 +623,7 @@ function digestSubject(items: readonly DigestItem[], ctx: Ctx): string {
 
 // ---------------------------------------------------------------------------------------------- helpers
 
-function isSkipped(c: Contact, nowMs: number): boolean {
+export function isSkipped(c: Contact, nowMs: number): boolean {
   return c.skipUntil !== undefined && Date.parse(c.skipUntil) > nowMs;
 }
 
@@ -620,7 +655,8 @@ function resolvePerson(who: string, ctx: Ctx): { name: string; email?: string } 
   const key = who.trim().toLowerCase();
   const byAddress = ctx.byEmail.get(key);
   if (byAddress) return { name: displayName(byAddress), email: byAddress.email };
-  for (const c of ctx.byEmail.values()) {
+  // A bare name is the strongest relationship of that name (the introduction pool is ordered by strength).
+  for (const c of ctx.namePool) {
     if (c.name && (c.name.toLowerCase() === key || firstName(c)?.toLowerCase() === key)) {
       return { name: displayName(c), email: c.email };
     }

@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createDocumentClient } from '#adapters/dynamo-client';
 import { ensureTable, Store } from '#adapters/store';
+import { jsonLogger } from '#commons/logger';
 import { DEFAULT_TABLE } from '#commons/config';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { loadOrCreateSecret } from './local-secret.ts';
@@ -70,7 +71,8 @@ export async function openLocalContext(opts: { dataDir: string; endpoint?: strin
     stop = () => db.stop();
   }
   const client = createDocumentClient({ endpoint });
-  await ensureTable(client, tableName);
+  // The CLI says so on stderr when an older local table is rebuilt.
+  await ensureTable(client, tableName, jsonLogger('nurture'));
   return {
     store: new Store(client, tableName),
     secret,

@@ -11,7 +11,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode, type NodejsFunctionProps }
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { DATE_INDEX, DUE_INDEX } from '../../functions/adapters/table-schema.ts';
+import { LOCAL_INDEX, DUE_INDEX } from '../../functions/adapters/table-schema.ts';
 
 /**
  * ESM bundles still contain CommonJS dependencies (mailparser, iconv-lite, handlebars…) that call `require`;
@@ -122,7 +122,7 @@ export class NurtureFunction extends NodejsFunction {
     options: { readonly indexes?: readonly string[]; readonly envName?: string } = {},
   ): this {
     const actions = typeof access === 'string' ? TABLE_ACTIONS[access] : [...access];
-    const indexes = actions.includes('dynamodb:Query') ? (options.indexes ?? [DUE_INDEX.name, DATE_INDEX.name]) : [];
+    const indexes = actions.includes('dynamodb:Query') ? (options.indexes ?? [DUE_INDEX.name, LOCAL_INDEX.name]) : [];
     this.addEnvironment(options.envName ?? 'TABLE_NAME', table.tableName);
     this.addToRolePolicy(
       new iam.PolicyStatement({ actions, resources: [table.tableArn, ...indexes.map((name) => `${table.tableArn}/index/${name}`)] }),

@@ -10,7 +10,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DATE_INDEX, DUE_INDEX, TABLE_DEFINITION, TTL_ATTRIBUTE } from '#adapters/table-schema';
+import { LOCAL_INDEX, DUE_INDEX, TABLE_DEFINITION, TTL_ATTRIBUTE } from '#adapters/table-schema';
 import { allStatements, asArray, synthNurture, TEST_DOMAIN, type Synthesized } from './synth.ts';
 
 type Json = Record<string, any>;
@@ -142,7 +142,7 @@ describe('IAM: least privilege', () => {
     const dispatch = statementsOf('Dispatch').find((st) => JSON.stringify(st.Action).includes('dynamodb'))!;
     expect(dispatch.Action).toBe('dynamodb:Query');
     expect(JSON.stringify(dispatch.Resource)).toContain(`/index/${DUE_INDEX.name}`);
-    expect(JSON.stringify(dispatch.Resource)).not.toContain(`/index/${DATE_INDEX.name}`);
+    expect(JSON.stringify(dispatch.Resource)).not.toContain(`/index/${LOCAL_INDEX.name}`);
     expect(statementsOf('Feedback').find((st) => JSON.stringify(st.Action).includes('dynamodb'))!.Action).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
   });
 
