@@ -27,7 +27,8 @@ export function buildMbox(n: number, from: string): Buffer {
   for (let i = 0; i < n; i++) {
     const m = mails[i % mails.length]!;
     const date = new Date(start + i * 47 * 60_000);
-    const to = [`person${(i * 7919) % 2000}@corp${i % 37}.example`, ...(i % 3 === 0 ? [`person${(i * 104729) % 2000}@corp${(i + 5) % 37}.example`] : [])];
+    const person = (k: number): string => `person${k}@corp${k % 37}.example`;
+    const to = [person((i * 7919) % 2000), ...(i % 3 === 0 ? [person((i * 104729) % 2000)] : [])];
     const body = m.body.replace(/\r?\n/g, '\r\n').replace(/^(>*From )/gm, '>$1');
     const subject = m.subject.replace(/[\r\n]+/g, ' ');
     chunks.push(

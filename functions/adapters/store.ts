@@ -382,6 +382,31 @@ export class Store {
     );
   }
 
+  /**
+   * Marks a promise likely done with its evidence, only while it is still open or snoozed: a "done" or "drop" the
+   * user replied meanwhile wins. False when the promise had moved on.
+   */
+  async markLikelyDone(userId: string, id: string, evidence: NonNullable<StoredPromise['evidence']>): Promise<boolean> {
+    try {
+      await this.send('UpdateItem', () =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: userPk(userId), sk: `PROMISE#${id}` },
+            UpdateExpression: 'SET #s = :likely, evidence = :e',
+            ConditionExpression: 'attribute_exists(pk) AND #s IN (:open, :snoozed)',
+            ExpressionAttributeNames: { '#s': 'state' },
+            ExpressionAttributeValues: { ':likely': 'likely-done', ':e': evidence, ':open': 'open', ':snoozed': 'snoozed' },
+          }),
+        ),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
   async getDistrust(userId: string): Promise<string[]> {
     const res = await this.send('GetItem', () => this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: userPk(userId), sk: 'DISTRUST' } })));
     return (res.Item?.wordings as string[] | undefined) ?? [];

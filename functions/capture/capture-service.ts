@@ -58,6 +58,8 @@ export interface CaptureDeps {
   readonly bulk?: boolean;
   /** Told when mail from a registered user's address fails authentication (the owner may be told why). */
   readonly onRejectedOwner?: (user: User, outcome: CaptureOutcome) => Promise<void>;
+  /** Open promises per user kept across batches by a bulk import (see `openPromisesOf`). */
+  readonly openPromises?: Map<string, Map<string, StoredPromise>>;
   /** Reply commands (issue 5) are handed here; without it a reply is recorded as such and not acted on. */
   readonly onReply?: (mail: ParsedMail, input: CaptureInput, outcome: CaptureOutcome) => Promise<CaptureOutcome>;
 }
@@ -166,28 +168,51 @@ export async function recordBatch(deps: CaptureDeps, batch: PreparedBatch): Prom
  */
 async function markDeliveries(deps: CaptureDeps, userId: string, fresh: readonly Analysed[]): Promise<void> {
   const outgoing = fresh.filter((a) => a.interaction!.kind === 'outgoing' && a.touches.length > 0);
+  const open = await openPromisesOf(deps, userId);
+  for (const a of fresh) for (const p of a.promises) open.set(p.id, p);
   if (!outgoing.length) return;
-  const stored = (await deps.store.listPromises(userId)).filter((p) => p.state === 'open' || p.state === 'snoozed');
-  const open = new Map([...stored, ...fresh.flatMap((a) => a.promises)].map((p) => [p.id, p]));
+  const byPerson = promisesByPerson(open.values());
   for (const a of [...outgoing].sort((x, y) => x.interaction!.date.localeCompare(y.interaction!.date))) {
     const i = a.interaction!;
     const recipients = i.recipients.map((r) => r.email);
-    for (const p of open.values()) {
-      if (p.messageKey === i.key || p.createdAt >= i.date) continue;
-      const delivery = detectDelivery(p, {
-        date: i.date,
-        recipients,
-        cc: a.mail?.cc.map((c) => c.email) ?? [],
-        ownText: a.outcome.ownText,
-        hasAttachments: i.hasAttachments,
-        hasLink: i.hasLink,
-        inReplyTo: i.inReplyTo,
-      });
+    const cc = a.mail?.cc.map((c) => c.email) ?? [];
+    // Only promises owed to someone on this mail (or naming nobody by address) can be delivered by it.
+    const candidates = new Set([...byPerson.anyone, ...[...recipients, ...cc].flatMap((e) => byPerson.get(e.toLowerCase()) ?? [])]);
+    for (const p of candidates) {
+      if (!open.has(p.id) || p.messageKey === i.key || p.createdAt >= i.date) continue;
+      const delivery = detectDelivery(p, { date: i.date, recipients, cc, ownText: a.outcome.ownText, hasAttachments: i.hasAttachments, hasLink: i.hasLink, inReplyTo: i.inReplyTo });
       if (!delivery) continue;
-      await deps.store.updatePromise(userId, p.id, { state: 'likely-done', evidence: { messageKey: i.key, date: i.date, why: delivery.why } });
+      await deps.store.markLikelyDone(userId, p.id, { messageKey: i.key, date: i.date, why: delivery.why });
       open.delete(p.id);
     }
   }
+}
+
+/**
+ * The user's open promises, by id. An import (one writer) lists them once and keeps the list up to date across
+ * batches; every other path lists them per batch. A stale entry is harmless: `markLikelyDone` is conditional.
+ */
+async function openPromisesOf(deps: CaptureDeps, userId: string): Promise<Map<string, StoredPromise>> {
+  const cached = deps.openPromises?.get(userId);
+  if (cached) return cached;
+  const listed = (await deps.store.listPromises(userId)).filter((p) => p.state === 'open' || p.state === 'snoozed');
+  const open = new Map(listed.map((p) => [p.id, p]));
+  deps.openPromises?.set(userId, open);
+  return open;
+}
+
+function promisesByPerson(promises: Iterable<StoredPromise>): Map<string, StoredPromise[]> & { anyone: StoredPromise[] } {
+  const index = Object.assign(new Map<string, StoredPromise[]>(), { anyone: [] as StoredPromise[] });
+  for (const p of promises) {
+    const addresses = [...p.to, ...(p.introduce ?? [])].filter((w) => w.includes('@')).map((w) => w.trim().toLowerCase());
+    if (!addresses.length) index.anyone.push(p);
+    for (const a of new Set(addresses)) {
+      const list = index.get(a);
+      if (list) list.push(p);
+      else index.set(a, [p]);
+    }
+  }
+  return index;
 }
 
 async function parseSafely(input: CaptureInput): Promise<{ mail: ParsedMail } | { outcome: CaptureOutcome }> {

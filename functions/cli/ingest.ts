@@ -47,7 +47,8 @@ export async function ingestFiles(files: readonly string[], opts: IngestOptions)
   const bar = opts.progress ? await progressBar(files) : null;
   let total = 0;
   let batch: { input: CaptureInput; file: string; endOffset: number | null }[] = [];
-  const deps: CaptureDeps = { store: opts.store, config: opts.config, log: opts.log, now: opts.now ?? (() => new Date()), onReply: opts.onReply, bulk: opts.bulk ?? true };
+  const bulk = opts.bulk ?? true;
+  const deps: CaptureDeps = { store: opts.store, config: opts.config, log: opts.log, now: opts.now ?? (() => new Date()), onReply: opts.onReply, bulk, ...(bulk ? { openPromises: new Map() } : {}) };
   // One batch is recorded while the next is parsed: parsing is CPU, recording mostly waits on the store.
   let recording: Promise<void> = Promise.resolve();
 

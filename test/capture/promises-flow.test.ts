@@ -80,4 +80,27 @@ describe('promises from captured mail, end to end', () => {
     expect(out?.kind).toBe('note');
     expect(out?.promises[0]).toMatchObject({ action: 'send', to: ['tom@startup.io'] });
   });
+
+  it('never marks "likely done" a promise the user dropped meanwhile', async () => {
+    const promise = await composeMail({ from: user.email, to: 'lee@corp.io', subject: 'slides', date: new Date('2026-11-20T09:00:00Z'), messageId: '<p6@example.org>', text: "I'll send you the slides tomorrow." });
+    await captureBatch(deps(), [{ raw: promise, envelope: trusted, source: 't' }]);
+    const made = (await ts.store.listPromises(user.userId)).find((p) => p.to.includes('lee@corp.io'))!;
+    await ts.store.updatePromise(user.userId, made.id, { state: 'dropped' });
+    const delivers = await composeMail({ from: user.email, to: 'lee@corp.io', subject: 'slides', date: new Date('2026-11-21T09:00:00Z'), messageId: '<p7@example.org>', text: 'Here are the slides, as promised.', attachments: [{ filename: 's.pdf', content: Buffer.from('x') }] });
+    await captureBatch(deps(), [{ raw: delivers, envelope: trusted, source: 't' }]);
+    expect((await ts.store.getPromise(user.userId, made.id))?.state).toBe('dropped');
+  });
+
+  it('in a bulk import, a mail in a later batch delivers a promise made in an earlier one', async () => {
+    const bulk: CaptureDeps = { ...deps(), bulk: true, openPromises: new Map() };
+    const promise = await composeMail({ from: user.email, to: 'kim@corp.io', subject: 'report', date: new Date('2026-11-10T09:00:00Z'), messageId: '<p8@example.org>', text: "I'll send you the report on Monday." });
+    await captureBatch(bulk, [{ raw: promise, envelope: trusted, source: 't' }]);
+    const delivers = await composeMail({ from: user.email, to: 'kim@corp.io', subject: 'report', date: new Date('2026-11-16T09:00:00Z'), messageId: '<p9@example.org>', text: 'Here is the report, as promised.', attachments: [{ filename: 'r.pdf', content: Buffer.from('x') }] });
+    const queriesBefore = ts.store.metrics.byOperation.Query ?? 0;
+    await captureBatch(bulk, [{ raw: delivers, envelope: trusted, source: 't' }]);
+    // The import listed the promises once, not once per batch.
+    expect(ts.store.metrics.byOperation.Query ?? 0).toBe(queriesBefore);
+    const toKim = (await ts.store.listPromises(user.userId)).find((p) => p.to.includes('kim@corp.io'));
+    expect(toKim?.state).toBe('likely-done');
+  });
 });
