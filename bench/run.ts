@@ -13,6 +13,7 @@ import { digestBench } from './digest-bench.ts';
 import { dispatchBench } from './dispatch-bench.ts';
 import { buildMbox, enronBodies, FIXTURES, machine, table } from './support.ts';
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // Node 20 here; the notice would clutter the tables
 const N = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'nurture-bench-'));

@@ -151,6 +151,10 @@ async function loadDigestInput(store: Store, user: User, now: Date, week: string
   ]);
   const looksDoneAlreadyShown = new Set(promises.filter((p) => p.looksDoneShownAt).map((p) => p.id));
   const suggestedLastWeek = previous?.items.filter((i) => i.section === 'checkin').flatMap((i) => i.contacts) ?? [];
+  // Suggested introductions carry no promise; promised ones come back until done.
+  const introductionsLastWeek = (previous?.items ?? [])
+    .filter((i) => i.section === 'connection' && i.promiseId === null && i.contacts.length === 2)
+    .map((i) => [i.contacts[0], i.contacts[1]] as [string, string]);
   const readAnyway = new Set([...promisePeople(promises, user, now.toISOString(), looksDoneAlreadyShown), ...thisWeek.flatMap((i) => i.recipients.map((r) => r.email))]);
 
   const ranked = [...first.contacts];
@@ -173,6 +177,7 @@ async function loadDigestInput(store: Store, user: User, now: Date, week: string
       peopleReached: [...known.values()].filter(({ contact: c }) => c.count > 0 && c.lastContacted >= weekAgo).length,
     },
     suggestedLastWeek,
+    introductionsLastWeek,
     coRecipients: coRecipientPairs(all),
     looksDoneAlreadyShown,
   };

@@ -84,6 +84,8 @@ export interface DigestInput {
   readonly stats: DigestStats;
   /** Contacts suggested for a check-in in the previous digest (besides `Contact.lastSuggested`). */
   readonly suggestedLastWeek?: readonly string[];
+  /** Introductions suggested in the previous digest: suggested again only when no other pair qualifies. */
+  readonly introductionsLastWeek?: readonly (readonly [string, string])[];
   /** "a|b" keys (either order) of people who have been on a thread together: never suggested to meet. */
   readonly coRecipients?: ReadonlySet<string>;
   /** Recent subjects per contact for the introduction heuristic; `Contact.lastSubject` is used otherwise. */
@@ -482,13 +484,15 @@ export function introPool(contacts: readonly Contact[]): Contact[] {
 
 /**
  * At most two pairs of strong contacts who write with the user about the same topic word (from recent subjects),
- * work at different organisations, and have never been on a thread together. Each person appears once.
+ * work at different organisations, and have never been on a thread together. Each person appears once. Pairs
+ * suggested last week ("a|b", either order) come back only when no other pair qualifies.
  */
 export function suggestIntroductionPairs(
   contacts: readonly Contact[],
   nowMs: number,
   coRecipients: ReadonlySet<string>,
   subjectsByContact?: ReadonlyMap<string, readonly string[]>,
+  suggestedLastWeek: ReadonlySet<string> = new Set(),
 ): IntroSuggestion[] {
   const strong = introPool(contacts)
     .filter(
@@ -536,8 +540,11 @@ export function suggestIntroductionPairs(
       }
     }
   }
+  const repeated = (p: { a: Contact; b: Contact }): number =>
+    suggestedLastWeek.has(`${p.a.email}|${p.b.email}`) || suggestedLastWeek.has(`${p.b.email}|${p.a.email}`) ? 1 : 0;
   pairs.sort(
-    (p, q) => q.score - p.score || p.a.email.localeCompare(q.a.email) || p.b.email.localeCompare(q.b.email),
+    (p, q) =>
+      repeated(p) - repeated(q) || q.score - p.score || p.a.email.localeCompare(q.a.email) || p.b.email.localeCompare(q.b.email),
   );
   const used = new Set<string>();
   const picked: IntroSuggestion[] = [];
@@ -555,7 +562,8 @@ function suggestIntroductions(contacts: readonly Contact[], promised: readonly D
   // A pair the user already promised to introduce is shown once, as the promise.
   const exclude = new Set(input.coRecipients ?? []);
   for (const d of promised) for (const a of d.contacts) for (const b of d.contacts) if (a !== b) exclude.add(`${a}|${b}`);
-  return suggestIntroductionPairs(contacts, nowMs, exclude, input.subjectsByContact).map(
+  const lastWeek = new Set((input.introductionsLastWeek ?? []).map(([a, b]) => `${a}|${b}`));
+  return suggestIntroductionPairs(contacts, nowMs, exclude, input.subjectsByContact, lastWeek).map(
     (s): Draft => {
       const a = byEmail.get(s.a) as Contact;
       const b = byEmail.get(s.b) as Contact;

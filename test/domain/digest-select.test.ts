@@ -380,6 +380,23 @@ describe('connections', () => {
     expect(new Set(items.flatMap((i) => i.contacts)).size).toBe(4);
   });
 
+  it('rotates suggestions: last week’s pair comes back only when no other pair qualifies', () => {
+    const four = [
+      strong('a@a.example', 'A', 'Robotics pilot', { count: 30 }),
+      strong('b@b.example', 'B', 'Robotics hiring', { count: 30 }),
+      strong('c@c.example', 'C', 'Robotics grant'),
+      strong('d@d.example', 'D', 'Robotics lab'),
+    ];
+    const first = section(digest({ contacts: four }), 'connection').map((i) => i.contacts);
+    expect(first[0]).toEqual(['a@a.example', 'b@b.example']);
+    const next = section(digest({ contacts: four, introductionsLastWeek: [['b@b.example', 'a@a.example']] }), 'connection').map((i) => i.contacts);
+    expect(next[0]).not.toEqual(['a@a.example', 'b@b.example']);
+    expect(next.flat()).toHaveLength(4);
+    // With only that pair possible, it is suggested again.
+    const two = four.slice(0, 2);
+    expect(section(digest({ contacts: two, introductionsLastWeek: [['a@a.example', 'b@b.example']] }), 'connection').map((i) => i.contacts)).toEqual([['a@a.example', 'b@b.example']]);
+  });
+
   it('takes topics from distinctive subject words only', () => {
     expect([...topicWords(['Re: Fwd: Quick question about the Lisbon offsite', 'Meeting notes 2026'])].sort()).toEqual([
       'lisbon',
