@@ -191,7 +191,7 @@ export class NurtureStack extends Stack {
       memorySize: 1024,
       timeout: Duration.seconds(60),
       // FROM_ADDRESS: capture answers reply commands with a confirmation, and owners with a notice.
-      environment: { CAPTURE_ADDRESS: captureAddress, FROM_ADDRESS: fromAddress, RAW_MAIL_BUCKET: this.rawMailBucket.bucketName, RAW_MAIL_PREFIX },
+      environment: { CAPTURE_ADDRESS: captureAddress, FROM_ADDRESS: fromAddress, RAW_MAIL_BUCKET: this.rawMailBucket.bucketName, RAW_MAIL_PREFIX, CONFIGURATION_SET: configurationSet.configurationSetName },
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
       onFailure: new SqsDestination(this.deadLetterQueues.capture),
@@ -199,8 +199,14 @@ export class NurtureStack extends Stack {
       .useTable(this.table, 'readWrite')
       .useSecret(secret);
     capture.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.rawMailBucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)] }));
-    // Confirmations and owner notices go to the user's own address only, from the verified sending identity.
-    capture.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [sendingIdentity.emailIdentityArn] }));
+    // Confirmations and owner notices go to the user's own address only, from the verified sending identity,
+    // through the configuration set (bounce and complaint tracking).
+    capture.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [sendingIdentity.emailIdentityArn, this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName })],
+      }),
+    );
     Validations.of(capture.role!).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.rawMailBucket.node.defaultChild as s3.CfnBucket)}.Arn>/${RAW_MAIL_PREFIX}*]`,
       reason: 'Object keys are SES message ids, unknown until mail arrives; read access is limited to the raw-mail prefix of this one bucket.',

@@ -19,7 +19,8 @@ export interface Mailer {
 const RETRYABLE = new Set(['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException', 'InternalServiceErrorException', 'ServiceUnavailable']);
 export const SEND_ATTEMPTS = 5;
 
-export function sesMailer(ses: SESv2Client, opts: { baseDelayMs?: number } = {}): Mailer {
+/** `configurationSet`: used for mail that names none, so every message is tracked for bounces and complaints. */
+export function sesMailer(ses: SESv2Client, opts: { baseDelayMs?: number; configurationSet?: string } = {}): Mailer {
   const base = opts.baseDelayMs ?? 200;
   return {
     async send(mail) {
@@ -30,7 +31,7 @@ export function sesMailer(ses: SESv2Client, opts: { baseDelayMs?: number } = {})
               FromEmailAddress: mail.from,
               Destination: { ToAddresses: [...mail.to] },
               Content: { Raw: { Data: mail.raw } },
-              ...(mail.configurationSet ? { ConfigurationSetName: mail.configurationSet } : {}),
+              ...((mail.configurationSet ?? opts.configurationSet) ? { ConfigurationSetName: mail.configurationSet ?? opts.configurationSet } : {}),
             }),
           );
           return { messageId: res.MessageId ?? '' };

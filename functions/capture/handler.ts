@@ -55,7 +55,8 @@ function fromEnvironment(): Promise<SesCaptureDeps> {
       config: { captureAddress: config.captureAddress },
       log,
       now,
-      mailer: sesMailer(new SESv2Client({})),
+      // Confirmations and owner notices go through the same configuration set as digests: bounces are tracked.
+      mailer: sesMailer(new SESv2Client({}), { configurationSet: process.env.CONFIGURATION_SET }),
       fromAddress: requireEnv('FROM_ADDRESS'),
     };
     return {

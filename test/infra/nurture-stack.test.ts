@@ -116,7 +116,7 @@ describe('IAM: least privilege', () => {
       .filter((x) => x.resource.startsWith(`${rolePrefix}RoleDefaultPolicy`))
       .map((x) => x.statement);
 
-  it('ses:SendEmail only on the sending identity (and the configuration set for digests), only for send and capture', () => {
+  it('ses:SendEmail only on the sending identity and its configuration set, only for send and capture', () => {
     const sendEmail = allStatements(template).filter((x) => asArray(x.statement.Action).includes('ses:SendEmail'));
     expect(sendEmail.map((x) => x.resource).sort()).toEqual([expect.stringMatching(/^CaptureRoleDefaultPolicy/), expect.stringMatching(/^SendRoleDefaultPolicy/)]);
     const digest = sendEmail.find((x) => x.resource.startsWith('SendRole'))!;
@@ -126,10 +126,11 @@ describe('IAM: least privilege', () => {
     expect(res).toContain(logicalId('SendingIdentity', 'AWS::SES::EmailIdentity'));
     expect(res).toContain(':configuration-set/');
     expect(res).toContain(logicalId('DigestConfig', 'AWS::SES::ConfigurationSet'));
-    // Capture sends confirmations and owner notices: the identity only.
-    const confirmations = JSON.stringify(sendEmail.find((x) => x.resource.startsWith('CaptureRole'))!.statement.Resource);
-    expect(confirmations).toContain(':identity/');
-    expect(confirmations).not.toContain('configuration-set');
+    // Capture sends confirmations and owner notices, tracked by the same configuration set.
+    const confirmations = sendEmail.find((x) => x.resource.startsWith('CaptureRole'))!.statement;
+    expect(confirmations.Resource).toHaveLength(2);
+    expect(JSON.stringify(confirmations.Resource)).toContain(':identity/');
+    expect(JSON.stringify(confirmations.Resource)).toContain(logicalId('DigestConfig', 'AWS::SES::ConfigurationSet'));
   });
 
   it('DynamoDB: no Scan anywhere; the public unsubscribe function may only UpdateItem, the dispatcher only Query the due index', () => {
