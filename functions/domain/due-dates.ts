@@ -130,12 +130,17 @@ export function findDuePhrase(sentence: string, after = 0): DuePhrase | null {
 
 /** Calendar dates chrono recognises that our rules do not ("Dec 15", "2/4", "November 6th"). */
 function chronoDates(sentence: string): DuePhrase[] {
-  // A fixed reference: only absolute dates are taken from chrono here, resolved later against the mail day.
+  // Only absolute dates are taken from chrono here, resolved later against the mail day. chrono calls a relative
+  // phrase ("now", "in 3 days") certain too, computed from its reference: read with two references, a date that
+  // moves with the reference is relative and is left to our rules.
   const results = chrono.parse(sentence, { instant: new Date(Date.UTC(2000, 0, 1)), timezone: 0 });
+  const moved = chrono.parse(sentence, { instant: new Date(Date.UTC(2001, 6, 15)), timezone: 0 });
   const out: DuePhrase[] = [];
   for (const r of results) {
     const start = r.start;
     if (!start.isCertain('month') || !start.isCertain('day')) continue;
+    const other = moved.find((m) => m.index === r.index)?.start;
+    if (!other || other.get('month') !== start.get('month') || other.get('day') !== start.get('day')) continue;
     const month = start.get('month') ?? 1;
     const day = start.get('day') ?? 1;
     const year = start.isCertain('year') ? start.get('year') : null;

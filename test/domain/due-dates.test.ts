@@ -61,6 +61,12 @@ describe('vague phrases keep their wording and take the default day', () => {
     expect(resolveDue(sentence, wed)).toEqual({ dueText, due: '2026-11-27' });
   });
 
+  it('never takes a relative word chrono reads from its own reference ("now") for a calendar date', () => {
+    // This came out due 1 January 2000, decades before the mail was written.
+    expect(resolveDue("I'll send this now and write more later.", wed)).toEqual({ dueText: 'later', due: '2026-11-27' });
+    expect(resolveDue("I'll send this now.", wed).due >= '2026-11-25').toBe(true);
+  });
+
   it('defaults to mail day + defaultDueDays without a phrase', () => {
     expect(resolveDue('I will send the deck.', { ...wed, defaultDueDays: 2 })).toEqual({ dueText: null, due: '2026-11-27' });
     expect(resolveDue('I will send the deck.', { ...wed, defaultDueDays: 7 })).toEqual({ dueText: null, due: '2026-12-02' });
