@@ -19,8 +19,8 @@ import {
 import { checkinBound } from '#domain/digest-select';
 import type { Contact, Interaction, StoredPromise, User } from '#domain/types';
 import type { Logger } from '#commons/logger';
-import { createTable, hasCurrentShape, rebuildTable } from './table-migration.ts';
-import { LOCAL_INDEX, DUE_INDEX, TTL_ATTRIBUTE } from './table-schema.ts';
+import { createTable, exists, hasCurrentShape, rebuildSideTable, rebuildTable } from './table-migration.ts';
+import { CONTACT_RANK_VERSION, LOCAL_INDEX, DUE_INDEX, SCHEMA_MARKER, TTL_ATTRIBUTE } from './table-schema.ts';
 
 export class ConflictError extends Error {
   override name = 'ConflictError';
@@ -639,28 +639,38 @@ function toContact(item: Record<string, unknown>): Contact {
 
 /**
  * Creates the table with its indexes if it does not exist (local runtime and tests; CDK owns it on AWS). A local
- * table from an older version is rebuilt to the current indexes, and its contacts get their place in the contact index.
+ * table from an older version — other indexes, or contacts ranked by another CONTACT_RANK_VERSION — is rebuilt
+ * and its contacts re-ranked, nothing lost; an interrupted rebuild is finished first. `rebuild: false` (a running
+ * service owns the table) refuses instead of rebuilding under it.
  */
-export async function ensureTable(db: DynamoDBDocumentClient, tableName: string, log?: Logger): Promise<void> {
+export async function ensureTable(db: DynamoDBDocumentClient, tableName: string, opts: { log?: Logger; rebuild?: boolean } = {}): Promise<void> {
+  const pending = await exists(db, rebuildSideTable(tableName));
   let table: TableDescription | undefined;
   try {
     table = (await db.send(new DescribeTableCommand({ TableName: tableName }))).Table;
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
   }
-  if (table && hasCurrentShape(table)) return;
-  if (!table) {
-    // A rebuild stopped half-way left the items in the side table: finish it rather than start empty.
-    try {
-      await db.send(new DescribeTableCommand({ TableName: `${tableName}-rebuild` }));
-    } catch (err) {
-      if (err instanceof ResourceNotFoundException) return createTable(db, tableName);
-      throw err;
-    }
+  if (!pending && !table) {
+    await createTable(db, tableName);
+    await markSchema(db, tableName);
+    return;
   }
-  log?.info('rebuilding the local table to the current indexes; no data is lost', { tableName });
+  if (!pending && hasCurrentShape(table) && (await schemaIsCurrent(db, tableName))) return;
+  if (opts.rebuild === false) throw new Error(`the table ${tableName} was made by an older Nurture: stop the running service and start it again to upgrade it`);
+  opts.log?.info('rebuilding the local table to the current schema; no data is lost', { tableName });
   const copied = await rebuildTable(db, tableName, withIndexKeys);
-  log?.info('local table rebuilt', { tableName, items: copied });
+  await markSchema(db, tableName);
+  opts.log?.info('local table rebuilt', { tableName, items: copied });
+}
+
+async function schemaIsCurrent(db: DynamoDBDocumentClient, tableName: string): Promise<boolean> {
+  const res = await db.send(new GetCommand({ TableName: tableName, Key: { ...SCHEMA_MARKER }, ConsistentRead: true }));
+  return res.Item?.contactRank === CONTACT_RANK_VERSION;
+}
+
+async function markSchema(db: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  await db.send(new PutCommand({ TableName: tableName, Item: { ...SCHEMA_MARKER, contactRank: CONTACT_RANK_VERSION } }));
 }
 
 /** Contacts stored before the contact index existed get their rank key. */

@@ -5,7 +5,7 @@
  * the CDK stack owns the table.
  */
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, type CreateTableCommandInput, type TableDescription } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE_DEFINITION } from './table-schema.ts';
 
 type Item = Record<string, unknown>;
@@ -27,28 +27,46 @@ export async function createTable(db: DynamoDBDocumentClient, tableName: string)
   await waitUntil(db, tableName, (t) => t?.TableStatus === 'ACTIVE');
 }
 
+const REBUILD_MARKER = { pk: 'NURTURE#REBUILD', sk: 'COPIED' } as const;
+
+/**
+ * Copies every item out to `<table>-rebuild`, marks the copy complete, drops and recreates the table, copies
+ * the items back through `transform`, and drops the side table. Interrupted anywhere, it resumes: without the
+ * marker the original is still whole and the copy-out starts over; with it the side table is whole and the
+ * copy-back starts over.
+ */
 export async function rebuildTable(db: DynamoDBDocumentClient, tableName: string, transform: (item: Item) => Item): Promise<number> {
-  const side = `${tableName}-rebuild`;
-  // A rebuild interrupted after the original was dropped resumes from the side table.
-  const sideExists = await exists(db, side);
-  if (!sideExists) {
+  const side = rebuildSideTable(tableName);
+  if (!(await isCopiedOut(db, side))) {
+    if (!(await exists(db, tableName))) throw new Error(`cannot rebuild ${tableName}: it is gone and ${side} holds an incomplete copy; nothing was deleted`);
+    if (await exists(db, side)) await drop(db, side);
     await createTable(db, side);
     await copy(db, tableName, side, (i) => i);
+    await db.send(new PutCommand({ TableName: side, Item: { ...REBUILD_MARKER } }));
   }
   if (await exists(db, tableName)) await drop(db, tableName);
   await createTable(db, tableName);
-  const copied = await copy(db, side, tableName, transform);
+  const copied = await copy(db, side, tableName, transform, (i) => i.pk !== REBUILD_MARKER.pk);
   await drop(db, side);
   return copied;
 }
 
-async function copy(db: DynamoDBDocumentClient, from: string, to: string, transform: (item: Item) => Item): Promise<number> {
+export function rebuildSideTable(tableName: string): string {
+  return `${tableName}-rebuild`;
+}
+
+async function isCopiedOut(db: DynamoDBDocumentClient, side: string): Promise<boolean> {
+  if (!(await exists(db, side))) return false;
+  return Boolean((await db.send(new GetCommand({ TableName: side, Key: { ...REBUILD_MARKER }, ConsistentRead: true }))).Item);
+}
+
+async function copy(db: DynamoDBDocumentClient, from: string, to: string, transform: (item: Item) => Item, keep: (item: Item) => boolean = () => true): Promise<number> {
   let start: Item | undefined;
   let copied = 0;
   do {
-    // A migration reads everything once, by design: the only Scan in Nurture.
-    const page = await db.send(new ScanCommand({ TableName: from, ExclusiveStartKey: start, Limit: 500 }));
-    const items = (page.Items ?? []).map(transform);
+    // A rebuild reads everything once, by design (consistently: nothing written before is missed).
+    const page = await db.send(new ScanCommand({ TableName: from, ExclusiveStartKey: start, Limit: 500, ConsistentRead: true }));
+    const items = (page.Items ?? []).filter(keep).map(transform);
     for (let i = 0; i < items.length; i += 25) {
       let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
       while (pending.length) {
@@ -62,7 +80,7 @@ async function copy(db: DynamoDBDocumentClient, from: string, to: string, transf
   return copied;
 }
 
-async function exists(db: DynamoDBDocumentClient, tableName: string): Promise<boolean> {
+export async function exists(db: DynamoDBDocumentClient, tableName: string): Promise<boolean> {
   try {
     await db.send(new DescribeTableCommand({ TableName: tableName }));
     return true;

@@ -25,6 +25,13 @@ export const LOCAL_INDEX_ATTRIBUTES = [
   'lastSuggested', 'ignoredSuggestions', 'skipUntil', 'checkedInAt', 'coRecipients',
   'key', 'kind', 'date', 'recipients',
 ] as const;
+/**
+ * The version of the contact rank key (`checkinBound`'s formula and constants). A local table whose contacts were
+ * ranked by another version is rebuilt and re-ranked; a change here on AWS needs the same (see docs/deploy.md).
+ */
+export const CONTACT_RANK_VERSION = 1;
+/** Local tables record the schema they were built for here. */
+export const SCHEMA_MARKER = { pk: 'NURTURE#SCHEMA', sk: 'SCHEMA' } as const;
 /** Epoch seconds; expired items (import checkpoints, reply replay markers) are removed by TTL on AWS. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 

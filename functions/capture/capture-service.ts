@@ -168,9 +168,13 @@ export async function recordBatch(deps: CaptureDeps, batch: PreparedBatch): Prom
  */
 async function markDeliveries(deps: CaptureDeps, userId: string, fresh: readonly Analysed[]): Promise<void> {
   const outgoing = fresh.filter((a) => a.interaction!.kind === 'outgoing' && a.touches.length > 0);
-  const open = await openPromisesOf(deps, userId);
-  for (const a of fresh) for (const p of a.promises) open.set(p.id, p);
+  const made = fresh.flatMap((a) => a.promises);
+  // An import's list stays up to date even for batches that deliver nothing; other paths list only when needed.
+  const cached = deps.openPromises?.get(userId);
+  for (const p of cached ? made : []) cached!.set(p.id, p);
   if (!outgoing.length) return;
+  const open = cached ?? (await openPromisesOf(deps, userId));
+  for (const p of made) open.set(p.id, p);
   const byPerson = promisesByPerson(open.values());
   for (const a of [...outgoing].sort((x, y) => x.interaction!.date.localeCompare(y.interaction!.date))) {
     const i = a.interaction!;
@@ -193,8 +197,6 @@ async function markDeliveries(deps: CaptureDeps, userId: string, fresh: readonly
  * batches; every other path lists them per batch. A stale entry is harmless: `markLikelyDone` is conditional.
  */
 async function openPromisesOf(deps: CaptureDeps, userId: string): Promise<Map<string, StoredPromise>> {
-  const cached = deps.openPromises?.get(userId);
-  if (cached) return cached;
   const listed = (await deps.store.listPromises(userId)).filter((p) => p.state === 'open' || p.state === 'snoozed');
   const open = new Map(listed.map((p) => [p.id, p]));
   deps.openPromises?.set(userId, open);
@@ -205,7 +207,9 @@ function promisesByPerson(promises: Iterable<StoredPromise>): Map<string, Stored
   const index = Object.assign(new Map<string, StoredPromise[]>(), { anyone: [] as StoredPromise[] });
   for (const p of promises) {
     const addresses = [...p.to, ...(p.introduce ?? [])].filter((w) => w.includes('@')).map((w) => w.trim().toLowerCase());
-    if (!addresses.length) index.anyone.push(p);
+    // An introduction naming someone without an address is delivered by any mail that copies the others and names them.
+    const byName = p.action === 'introduce' && (p.introduce ?? []).some((w) => !w.includes('@'));
+    if (!addresses.length || byName) index.anyone.push(p);
     for (const a of new Set(addresses)) {
       const list = index.get(a);
       if (list) list.push(p);

@@ -138,15 +138,15 @@ const NEXT_PAGE = 1_000;
 /**
  * What the digest selects from, read with a few Queries and BatchGets and no Scan: promises, last week's digest, this
  * week's interactions and the contacts in them, the people of the promises shown, and contacts in descending
- * check-in bound until none unread could make the digest (see digest-candidates.ts). A paused user reads nothing.
+ * check-in bound until none unread could make the digest (see digest-candidates.ts).
  */
 async function loadDigestInput(store: Store, user: User, now: Date, week: string): Promise<Omit<DigestInput, 'user' | 'now' | 'weekOf'>> {
-  if (user.paused) return { contacts: [], promises: [], stats: { mailsCaptured: 0, peopleReached: 0 } };
   const weekAgo = new Date(now.getTime() - 7 * 86_400_000).toISOString();
   const [promises, previous, thisWeek, first] = await Promise.all([
     store.listPromises(user.userId),
     store.getDigest(user.userId, previousWeek(week)),
-    store.interactionsBetween(user.userId, weekAgo, now.toISOString()),
+    // Through the far future: a Date header ahead of the clock still counts its people as reached.
+    store.interactionsBetween(user.userId, weekAgo, '9999'),
     store.contactsByBound(user.userId, FIRST_PAGE),
   ]);
   const looksDoneAlreadyShown = new Set(promises.filter((p) => p.looksDoneShownAt).map((p) => p.id));
@@ -157,23 +157,24 @@ async function loadDigestInput(store: Store, user: User, now: Date, week: string
     .map((i) => [i.contacts[0], i.contacts[1]] as [string, string]);
   const readAnyway = new Set([...promisePeople(promises, user, now.toISOString(), looksDoneAlreadyShown), ...thisWeek.flatMap((i) => i.recipients.map((r) => r.email))]);
 
-  const ranked = [...first.contacts];
+  // By address: a contact whose bound changed between two pages (a capture meanwhile) is counted once.
+  const ranked = new Map(first.contacts.map((c) => [c.email, c]));
   const more = async (): Promise<void> => {
     let page = first;
-    while (page.next && !candidatesSuffice(ranked, page.lastBound, { user, now: now.toISOString(), suggestedLastWeek, readAnyway })) {
+    while (page.next && !candidatesSuffice([...ranked.values()], page.lastBound, { user, now: now.toISOString(), suggestedLastWeek, readAnyway })) {
       page = await store.contactsByBound(user.userId, NEXT_PAGE, page.next);
-      ranked.push(...page.contacts);
+      for (const c of page.contacts) ranked.set(c.email, c);
     }
   };
   const [known] = await Promise.all([store.getContacts(user.userId, [...readAnyway]), more()]);
-  const contacts = new Map(ranked.map((c) => [c.email, c]));
+  const contacts = new Map(ranked);
   for (const { contact } of known.values()) contacts.set(contact.email, contact);
   const all = [...contacts.values()];
   return {
     contacts: all,
     promises,
     stats: {
-      mailsCaptured: thisWeek.length,
+      mailsCaptured: thisWeek.filter((i) => i.date <= now.toISOString()).length,
       peopleReached: [...known.values()].filter(({ contact: c }) => c.count > 0 && c.lastContacted >= weekAgo).length,
     },
     suggestedLastWeek,

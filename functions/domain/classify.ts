@@ -130,7 +130,8 @@ export function classifyMail(mail: ParsedMail, envelope: Envelope, user: User | 
   return {
     kind: 'outgoing',
     contacts: capped ? [] : contacts,
-    recipients: visible.slice(0, max),
+    // Every contact made is among the recorded recipients (the digest finds this week's people through them).
+    recipients: capped ? visible.slice(0, max) : [...contacts, ...visible.filter((a) => !contacts.includes(a))].slice(0, max),
     recipientsCapped: capped,
     skipped,
   };

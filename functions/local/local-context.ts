@@ -71,8 +71,8 @@ export async function openLocalContext(opts: { dataDir: string; endpoint?: strin
     stop = () => db.stop();
   }
   const client = createDocumentClient({ endpoint });
-  // The CLI says so on stderr when an older local table is rebuilt.
-  await ensureTable(client, tableName, jsonLogger('nurture'));
+  // The CLI says so on stderr when an older local table is rebuilt; a running service's table is never rebuilt under it.
+  await ensureTable(client, tableName, { log: jsonLogger('nurture'), rebuild: !service && !opts.endpoint });
   return {
     store: new Store(client, tableName),
     secret,

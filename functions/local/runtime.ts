@@ -54,7 +54,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const secret = loadOrCreateSecret(dataDir);
   const db = await startEmbeddedDynamoDb({ dataDir });
   const client = createDocumentClient({ endpoint: db.endpoint });
-  await ensureTable(client, DEFAULT_TABLE, opts.log);
+  await ensureTable(client, DEFAULT_TABLE, { log: opts.log });
   const store = new Store(client, DEFAULT_TABLE);
 
   const ses: Server = await sesLocal({ host: '127.0.0.1', port: opts.sesPort ?? 8005 });

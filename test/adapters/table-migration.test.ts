@@ -1,47 +1,107 @@
-/** A local table made by an older Nurture (keys-only local index, contacts without a rank) is rebuilt, keeping every item. */
-import { DescribeTableCommand, CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+/** A local table made by an older Nurture is rebuilt to the current schema, keeping every item, even if interrupted. */
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamo-client';
 import { ensureTable, Store } from '#adapters/store';
-import { TABLE_DEFINITION } from '#adapters/table-schema';
+import { createTable, rebuildSideTable } from '#adapters/table-migration';
+import { SCHEMA_MARKER, TABLE_DEFINITION } from '#adapters/table-schema';
 import { memoryLogger } from '#commons/logger';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/local/embedded-dynamodb.ts';
 
 let db: EmbeddedDynamoDb;
+let client: DynamoDBDocumentClient;
 beforeAll(async () => {
   db = await startEmbeddedDynamoDb();
+  client = createDocumentClient({ endpoint: db.endpoint });
 });
 afterAll(async () => db.stop());
 
+// A contact as the previous version stored it: no lsi1sk.
+const ANA = { pk: 'USER#u1', sk: 'CONTACT#ana@corp.io', email: 'ana@corp.io', name: 'Ana', firstContacted: '2026-01-01T00:00:00.000Z', lastContacted: '2026-06-01T00:00:00.000Z', count: 4, recentDates: '2026-06-01T00:00:00.000Z 2026-05-01T00:00:00.000Z 2026-04-01T00:00:00.000Z 2026-03-01T00:00:00.000Z', replies: 1, notes: [], seen: 'k1 k2', v: 3 };
+const MAIL = { pk: 'USER#u1', sk: 'MSG#k1', lsi1sk: '2026-06-01T00:00:00.000Z#k1', key: 'k1', kind: 'outgoing', date: '2026-06-01T00:00:00.000Z', recipients: [{ email: 'ana@corp.io' }] };
+const profiles = (n: number) => Array.from({ length: n }, (_, i) => ({ pk: `USER#u${i + 2}`, sk: 'PROFILE', n: i }));
+
+async function oldTable(name: string, items: Record<string, unknown>[]): Promise<void> {
+  const old = structuredClone(TABLE_DEFINITION) as unknown as { LocalSecondaryIndexes: { Projection: object }[] };
+  old.LocalSecondaryIndexes[0]!.Projection = { ProjectionType: 'KEYS_ONLY' };
+  await client.send(new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', ...(old as object) } as never));
+  await put(name, items);
+}
+
+async function put(name: string, items: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) await client.send(new BatchWriteCommand({ RequestItems: { [name]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+}
+
+async function count(name: string): Promise<number> {
+  return (await client.send(new ScanCommand({ TableName: name, Select: 'COUNT' }))).Count ?? 0;
+}
+
+async function tableExists(name: string): Promise<boolean> {
+  return client.send(new DescribeTableCommand({ TableName: name })).then(() => true, () => false);
+}
+
+/** The table is current, holds every item (plus its schema marker), and ranks the old contact. */
+async function expectUpgraded(name: string, items: number): Promise<void> {
+  const table = (await client.send(new DescribeTableCommand({ TableName: name }))).Table;
+  expect(table?.LocalSecondaryIndexes?.[0]?.Projection?.ProjectionType).toBe('INCLUDE');
+  expect(await count(name)).toBe(items + 1);
+  expect(await tableExists(rebuildSideTable(name))).toBe(false);
+  const store = new Store(client, name);
+  expect((await store.contactsByBound('u1', 10)).contacts.map((c) => c.email)).toEqual(['ana@corp.io']);
+  const kept = (await store.getContacts('u1', ['ana@corp.io'])).get('ana@corp.io');
+  expect(kept?.version).toBe(3);
+  expect(kept?.contact.seen).toEqual(['k1', 'k2']);
+  expect(await store.interactionsBetween('u1', '2026-05-30', '2026-06-02')).toHaveLength(1);
+}
+
 describe('ensureTable on a table from an older version', () => {
   it('rebuilds it to the current indexes, keeps every item, and ranks the old contacts', async () => {
-    const client = createDocumentClient({ endpoint: db.endpoint });
-    const old = structuredClone(TABLE_DEFINITION) as unknown as { LocalSecondaryIndexes: { Projection: object }[] };
-    old.LocalSecondaryIndexes[0]!.Projection = { ProjectionType: 'KEYS_ONLY' };
-    await client.send(new CreateTableCommand({ TableName: 'old', BillingMode: 'PAY_PER_REQUEST', ...(old as object) } as never));
-    // A contact as the previous version stored it: no lsi1sk.
-    const contact = { pk: 'USER#u1', sk: 'CONTACT#ana@corp.io', email: 'ana@corp.io', name: 'Ana', firstContacted: '2026-01-01T00:00:00.000Z', lastContacted: '2026-06-01T00:00:00.000Z', count: 4, recentDates: '2026-06-01T00:00:00.000Z 2026-05-01T00:00:00.000Z 2026-04-01T00:00:00.000Z 2026-03-01T00:00:00.000Z', replies: 1, notes: [], seen: 'k1 k2', v: 3 };
-    await client.send(new PutCommand({ TableName: 'old', Item: contact }));
-    await client.send(new PutCommand({ TableName: 'old', Item: { pk: 'USER#u1', sk: 'MSG#k1', lsi1sk: '2026-06-01T00:00:00.000Z#k1', key: 'k1', date: '2026-06-01T00:00:00.000Z', recipients: [{ email: 'ana@corp.io' }] } }));
-    for (let i = 0; i < 700; i++) await client.send(new PutCommand({ TableName: 'old', Item: { pk: `USER#u${i + 2}`, sk: 'PROFILE', n: i } }));
-
+    await oldTable('old', [ANA, MAIL, ...profiles(700)]);
     const log = memoryLogger();
-    await ensureTable(client, 'old', log);
-
-    const table = (await client.send(new DescribeTableCommand({ TableName: 'old' }))).Table;
-    expect(table?.LocalSecondaryIndexes?.[0]?.Projection?.ProjectionType).toBe('INCLUDE');
-    expect((await client.send(new ScanCommand({ TableName: 'old', Select: 'COUNT' }))).Count).toBe(702);
-    const store = new Store(client, 'old');
-    const page = await store.contactsByBound('u1', 10);
-    expect(page.contacts.map((c) => c.email)).toEqual(['ana@corp.io']);
-    const kept = (await store.getContacts('u1', ['ana@corp.io'])).get('ana@corp.io');
-    expect(kept?.version).toBe(3);
-    expect(kept?.contact.seen).toEqual(['k1', 'k2']);
-    expect(await store.interactionsBetween('u1', '2026-05-30', '2026-06-02')).toHaveLength(1);
+    await ensureTable(client, 'old', { log });
+    await expectUpgraded('old', 702);
     expect(log.entries.map((e) => e.message)).toContain('local table rebuilt');
     // Up to date now: a second call changes nothing.
-    await ensureTable(client, 'old', log);
+    await ensureTable(client, 'old', { log });
     expect(log.entries.filter((e) => e.message === 'local table rebuilt')).toHaveLength(1);
+  });
+
+  it('refuses to rebuild a table a running service owns', async () => {
+    await oldTable('owned', [ANA]);
+    await expect(ensureTable(client, 'owned', { rebuild: false })).rejects.toThrow(/stop the running service/);
+    expect(await count('owned')).toBe(1);
+  });
+
+  it('re-ranks contacts when the rank formula changed, though the indexes did not', async () => {
+    await createTable(client, 'stale');
+    await put('stale', [{ ...ANA, lsi1sk: 'CONTACT#000000000001#ana@corp.io' }, MAIL]);
+    await client.send(new PutCommand({ TableName: 'stale', Item: { ...SCHEMA_MARKER, contactRank: 0 } }));
+    await ensureTable(client, 'stale');
+    const item = (await client.send(new GetCommand({ TableName: 'stale', Key: { pk: ANA.pk, sk: ANA.sk } }))).Item;
+    expect(item?.lsi1sk).not.toBe('CONTACT#000000000001#ana@corp.io');
+    expect(item?.lsi1sk).toMatch(/^CONTACT#\d{12}#ana@corp\.io$/);
+  });
+
+  it('interrupted during the copy-out (the original still whole): starts the copy over, loses nothing', async () => {
+    await oldTable('cut1', [ANA, MAIL, ...profiles(1_200)]);
+    // A side table with part of the items and no "copied" marker.
+    await createTable(client, rebuildSideTable('cut1'));
+    await put(rebuildSideTable('cut1'), profiles(100));
+    await ensureTable(client, 'cut1');
+    await expectUpgraded('cut1', 1_202);
+  });
+
+  it('interrupted during the copy-back (the original dropped): finishes from the complete side table', async () => {
+    await oldTable('cut2', [ANA, MAIL, ...profiles(1_200)]);
+    const side = rebuildSideTable('cut2');
+    await createTable(client, side);
+    await put(side, [ANA, MAIL, ...profiles(1_200), { pk: 'NURTURE#REBUILD', sk: 'COPIED' }]);
+    // The original was dropped and recreated with the new shape, then only part was copied back.
+    await client.send(new DeleteTableCommand({ TableName: 'cut2' }));
+    await createTable(client, 'cut2');
+    await put('cut2', profiles(500));
+    await ensureTable(client, 'cut2');
+    await expectUpgraded('cut2', 1_202);
   });
 });

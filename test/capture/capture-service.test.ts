@@ -99,6 +99,15 @@ describe('outgoing mail BCC’d to the capture address', () => {
     expect(await ts.store.listContacts(user.userId)).toHaveLength(0);
     expect(log.entries.some((e) => (e.extra?.warnings as string[]).some((w) => w.includes('recipients')))).toBe(true);
   });
+
+  it('records every person made a contact among the mail’s recipients, even with robots and own addresses listed first', async () => {
+    const people = Array.from({ length: 50 }, (_, i) => `p${i}@corp.io`);
+    const raw = await composeMail({ from: user.email, to: [user.aliases[0]!, 'noreply@service.io', ...people], subject: 'Fifty', text: 'x', messageId: '<fifty@example.org>' });
+    const [out] = await captureBatch(deps(), [input(raw)]);
+    expect(out?.contacts).toHaveLength(50);
+    const mail = await ts.store.getInteraction(user.userId, (await ts.store.interactionsBetween(user.userId, '2000', '9999'))[0]!.key);
+    expect(new Set(mail?.recipients.map((r) => r.email))).toEqual(new Set(people));
+  });
 });
 
 describe('notes sent to the capture address', () => {

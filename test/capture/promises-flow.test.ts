@@ -103,4 +103,16 @@ describe('promises from captured mail, end to end', () => {
     const toKim = (await ts.store.listPromises(user.userId)).find((p) => p.to.includes('kim@corp.io'));
     expect(toKim?.state).toBe('likely-done');
   });
+
+  it('in a bulk import, an introduction promised by first names is delivered by the mail that introduces them', async () => {
+    const bulk: CaptureDeps = { ...deps(), bulk: true, openPromises: new Map() };
+    // Told to Ana; the two people are named, not addressed — and the introduction mail does not copy Ana.
+    const offer = await composeMail({ from: user.email, to: 'ana@corp.io', subject: 'intro', date: new Date('2026-11-10T09:00:00Z'), messageId: '<p10@example.org>', text: "I'll introduce Sam to Priya next week." });
+    await captureBatch(bulk, [{ raw: offer, envelope: trusted, source: 't' }]);
+    const made = (await ts.store.listPromises(user.userId)).find((p) => p.messageId === '<p10@example.org>');
+    expect(made).toMatchObject({ action: 'introduce', to: ['ana@corp.io'], introduce: ['Sam', 'Priya'] });
+    const intro = await composeMail({ from: user.email, to: ['sam@startup.io', 'priya@lab.org'], subject: 'Sam, meet Priya', date: new Date('2026-11-12T09:00:00Z'), messageId: '<p11@example.org>', text: 'Sam, meet Priya - I wanted to introduce you two, you should talk about the grant.' });
+    await captureBatch(bulk, [{ raw: intro, envelope: trusted, source: 't' }]);
+    expect((await ts.store.getPromise(user.userId, made!.id))?.state).toBe('likely-done');
+  });
 });

@@ -42,12 +42,12 @@ interface World {
 }
 
 /** `hot` contacts are written to every few days: the highest bounds, yet none is due a check-in. */
-function world(seed: number, size: number, hot = 0): World {
+function world(seed: number, size: number, hot = 0, paused = false): World {
   const r = rng(seed);
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   const iso = (ms: number): string => new Date(ms).toISOString();
   const now = NOW.getTime();
-  const user = testUser({ userId: `u_cand${seed}x`, email: `me${seed}@example.org`, aliases: [`me${seed}@work.example`], tz: 'Europe/Berlin', checkins: 1 + Math.floor(r() * 10) });
+  const user = testUser({ userId: `u_cand${seed}x`, email: `me${seed}@example.org`, aliases: [`me${seed}@work.example`], tz: 'Europe/Berlin', checkins: 1 + Math.floor(r() * 10), paused });
   const contacts: Contact[] = [];
   const interactions: Interaction[] = [];
   for (let i = 0; i < size; i++) {
@@ -56,7 +56,8 @@ function world(seed: number, size: number, hot = 0): World {
     const fresh = !isHot && r() < 0.02; // first written to or met this week: a follow-up candidate
     const met = fresh && r() < 0.4;
     const count = isHot ? 80 : met ? 0 : fresh ? 1 : Math.floor(1 + 60 * r() ** 3);
-    const last = isHot ? now - (8 + r() * 2) * DAY : fresh ? now - (1 + r() * 6.5) * DAY : now - r() * 800 * DAY;
+    // Contact 1 was last written to by a mail whose Date header is a few hours ahead of the clock.
+    const last = i === 1 ? now + 0.2 * DAY : isHot ? now - (8 + r() * 2) * DAY : fresh ? now - (1 + r() * 6.5) * DAY : now - r() * 800 * DAY;
     const gap = (isHot ? 7 + r() : 3 + r() * 60) * DAY;
     const recentDates = Array.from({ length: Math.min(count, 24) }, (_, k) => iso(last - k * gap * (0.7 + 0.6 * r())));
     const c: Contact = {
@@ -118,7 +119,7 @@ function selectedFromEverything(w: World, stored: Contact[], promises: StoredPro
     promises,
     now: NOW.toISOString(),
     weekOf: weekOf(NOW, w.user.tz),
-    stats: { mailsCaptured: w.interactions.length, peopleReached: stored.filter((c) => c.count > 0 && c.lastContacted >= weekAgo).length },
+    stats: { mailsCaptured: w.interactions.filter((i) => i.date <= NOW.toISOString()).length, peopleReached: stored.filter((c) => c.count > 0 && c.lastContacted >= weekAgo).length },
     suggestedLastWeek: w.lastWeekSuggested,
     coRecipients: pairs,
     looksDoneAlreadyShown: new Set(promises.filter((p) => p.looksDoneShownAt).map((p) => p.id)),
@@ -127,12 +128,13 @@ function selectedFromEverything(w: World, stored: Contact[], promises: StoredPro
 
 describe('the digest reads only candidate contacts, and selects exactly what it would from all of them', () => {
   it.each([
-    [1, 2_500, 0],
-    [2, 4_000, 0],
-    [3, 600, 0],
-    [4, 3_000, 2_000],
-  ])('seed %i, %i contacts (%i of them written to every week)', async (seed, size, hot) => {
-    const w = world(seed, size, hot);
+    [1, 2_500, 0, false],
+    [2, 4_000, 0, false],
+    [3, 600, 0, false],
+    [4, 3_000, 2_000, false],
+    [5, 800, 0, true],
+  ])('seed %i, %i contacts (%i of them written to every week; paused: %s)', async (seed, size, hot, paused) => {
+    const w = world(seed, size, hot, paused);
     const { store } = ts;
     await store.createUser(w.user);
     await store.saveContactsInBulk(w.user.userId, w.contacts.map((contact) => ({ contact, version: 0 })));
@@ -151,6 +153,8 @@ describe('the digest reads only candidate contacts, and selects exactly what it 
     const digestCost = store.metrics.consumedCapacity - start;
 
     expect(model).toEqual(expected);
+    expect(model.stats.peopleReached).toBeGreaterThan(0);
+    if (paused) return expect(model.empty).toBe(true);
     expect(model.sections.map((s) => s.key)).toContain('checkin');
     expect(model.sections.map((s) => s.key)).toContain('followup');
     // Reading candidates is the point: with thousands of contacts, far fewer are read than all of them.
