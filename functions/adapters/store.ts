@@ -616,7 +616,7 @@ function contactItem(c: Contact): Record<string, unknown> {
 }
 
 /** The contact's place in the local index: its check-in bound, fixed-width so strings sort as numbers. */
-export function contactRankKey(c: Contact): string {
+function contactRankKey(c: Contact): string {
   return `${CONTACT_RANK_PREFIX}${Math.round(checkinBound(c) * 1e4).toString().padStart(12, '0')}#${c.email}`;
 }
 
