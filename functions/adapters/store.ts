@@ -2,7 +2,7 @@
  * The DynamoDB adapter: every read and write Nurture makes, typed, one table (see table-schema.ts).
  * Works unchanged against AWS and the embedded local implementation.
  */
-import { ConditionalCheckFailedException, DescribeTableCommand, ResourceNotFoundException, type TableDescription } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -19,7 +19,7 @@ import {
 import { checkinBound } from '#domain/digest-select';
 import type { Contact, Interaction, StoredPromise, User } from '#domain/types';
 import type { Logger } from '#commons/logger';
-import { createTable, exists, hasCurrentShape, rebuildSideTable, rebuildTable } from './table-migration.ts';
+import { createTable, describeTable, hasCurrentShape, rebuildSideTable, rebuildTable } from './table-migration.ts';
 import { CONTACT_RANK_VERSION, LOCAL_INDEX, DUE_INDEX, SCHEMA_MARKER, TTL_ATTRIBUTE } from './table-schema.ts';
 
 export class ConflictError extends Error {
@@ -644,13 +644,8 @@ function toContact(item: Record<string, unknown>): Contact {
  * service owns the table) refuses instead of rebuilding under it.
  */
 export async function ensureTable(db: DynamoDBDocumentClient, tableName: string, opts: { log?: Logger; rebuild?: boolean } = {}): Promise<void> {
-  const pending = await exists(db, rebuildSideTable(tableName));
-  let table: TableDescription | undefined;
-  try {
-    table = (await db.send(new DescribeTableCommand({ TableName: tableName }))).Table;
-  } catch (err) {
-    if (!(err instanceof ResourceNotFoundException)) throw err;
-  }
+  const pending = (await describeTable(db, rebuildSideTable(tableName))) !== undefined;
+  const table = await describeTable(db, tableName);
   if (!pending && !table) {
     await createTable(db, tableName);
     await markSchema(db, tableName);

@@ -80,14 +80,18 @@ async function copy(db: DynamoDBDocumentClient, from: string, to: string, transf
   return copied;
 }
 
-export async function exists(db: DynamoDBDocumentClient, tableName: string): Promise<boolean> {
+/** The table's description, or undefined when there is no such table. */
+export async function describeTable(db: DynamoDBDocumentClient, tableName: string): Promise<TableDescription | undefined> {
   try {
-    await db.send(new DescribeTableCommand({ TableName: tableName }));
-    return true;
+    return (await db.send(new DescribeTableCommand({ TableName: tableName }))).Table;
   } catch (err) {
-    if ((err as { name?: string }).name === 'ResourceNotFoundException') return false;
+    if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
     throw err;
   }
+}
+
+async function exists(db: DynamoDBDocumentClient, tableName: string): Promise<boolean> {
+  return (await describeTable(db, tableName)) !== undefined;
 }
 
 async function drop(db: DynamoDBDocumentClient, tableName: string): Promise<void> {
@@ -97,13 +101,7 @@ async function drop(db: DynamoDBDocumentClient, tableName: string): Promise<void
 
 async function waitUntil(db: DynamoDBDocumentClient, tableName: string, ok: (t: TableDescription | undefined) => boolean): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
-    let table: TableDescription | undefined;
-    try {
-      table = (await db.send(new DescribeTableCommand({ TableName: tableName }))).Table;
-    } catch (err) {
-      if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
-    }
-    if (ok(table)) return;
+    if (ok(await describeTable(db, tableName))) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`table ${tableName} did not settle`);

@@ -168,13 +168,12 @@ export async function recordBatch(deps: CaptureDeps, batch: PreparedBatch): Prom
  */
 async function markDeliveries(deps: CaptureDeps, userId: string, fresh: readonly Analysed[]): Promise<void> {
   const outgoing = fresh.filter((a) => a.interaction!.kind === 'outgoing' && a.touches.length > 0);
-  const made = fresh.flatMap((a) => a.promises);
   // An import's list stays up to date even for batches that deliver nothing; other paths list only when needed.
   const cached = deps.openPromises?.get(userId);
-  for (const p of cached ? made : []) cached!.set(p.id, p);
-  if (!outgoing.length) return;
+  if (!cached && !outgoing.length) return;
   const open = cached ?? (await openPromisesOf(deps, userId));
-  for (const p of made) open.set(p.id, p);
+  for (const a of fresh) for (const p of a.promises) open.set(p.id, p);
+  if (!outgoing.length) return;
   const byPerson = promisesByPerson(open.values());
   for (const a of [...outgoing].sort((x, y) => x.interaction!.date.localeCompare(y.interaction!.date))) {
     const i = a.interaction!;

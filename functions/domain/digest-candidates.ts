@@ -7,16 +7,7 @@
  *   or the introduction pool.
  */
 import { DateTime } from 'luxon';
-import {
-  checkinBound,
-  checkinScore,
-  comparePromises,
-  INTRO_POOL,
-  isOpenPromise,
-  isSkipped,
-  MAX_PROMISE_ITEMS,
-  recentlySuggested,
-} from './digest-select.ts';
+import { checkinBound, checkinScore, INTRO_POOL, isSkipped, promisesShown, recentlySuggested } from './digest-select.ts';
 import type { Contact, StoredPromise, User } from './types.ts';
 
 /** Addresses named by the promises the digest will show: the shown open ones, open introductions, looks-done ones. */
@@ -28,17 +19,9 @@ export function promisePeople(
 ): Set<string> {
   const nowMs = Date.parse(now);
   const today = DateTime.fromMillis(nowMs, { zone: user.tz }).toISODate() as string;
-  const open = promises.filter((p) => isOpenPromise(p, nowMs));
-  const shown = [
-    ...open
-      .filter((p) => p.action !== 'introduce')
-      .sort((a, b) => comparePromises(a, b, today))
-      .slice(0, MAX_PROMISE_ITEMS),
-    ...open.filter((p) => p.action === 'introduce'),
-    ...promises.filter((p) => p.state === 'likely-done' && !looksDoneAlreadyShown.has(p.id)),
-  ];
+  const shown = promisesShown(promises, nowMs, today, looksDoneAlreadyShown);
   const people = new Set<string>();
-  for (const p of shown) for (const who of [...p.to, ...(p.introduce ?? [])]) if (who.includes('@')) people.add(who.trim().toLowerCase());
+  for (const p of [...shown.open, ...shown.introductions, ...shown.looksDone]) for (const who of [...p.to, ...(p.introduce ?? [])]) if (who.includes('@')) people.add(who.trim().toLowerCase());
   return people;
 }
 

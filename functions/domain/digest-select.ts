@@ -147,8 +147,9 @@ export function selectDigest(input: DigestInput): DigestModel {
   const promises = user.paused ? [] : input.promises;
 
   const followups = selectFollowups(contacts, ctx);
-  const promiseDrafts = selectPromises(promises, ctx);
-  const promisedIntroductions = selectPromisedIntroductions(promises, ctx);
+  const shown = promisesShown(promises, nowMs, today, input.looksDoneAlreadyShown);
+  const promiseDrafts = selectPromises(shown, ctx);
+  const promisedIntroductions = selectPromisedIntroductions(shown, ctx);
   const connectionDrafts = [...promisedIntroductions, ...suggestIntroductions(contacts, promisedIntroductions, ctx)];
   // One item per person where possible: people already in follow-up or owed a promise are not also check-ins.
   const alreadyShown = new Set(
@@ -371,30 +372,46 @@ export function isOpenPromise(p: StoredPromise, nowMs: number): boolean {
   return p.state === 'snoozed' && (p.snoozedUntil === undefined || Date.parse(p.snoozedUntil) <= nowMs);
 }
 
-function selectPromises(promises: readonly StoredPromise[], ctx: Ctx): { items: Draft[]; more: number } {
-  const { nowMs, today, input } = ctx;
-  const open = promises
-    .filter((p) => p.action !== 'introduce' && isOpenPromise(p, nowMs))
-    .sort((a, b) => comparePromises(a, b, today));
-  const shown = open.slice(0, MAX_PROMISE_ITEMS).map((p) => ({
+/** The promises a digest shows, each list in reading order. */
+export interface PromisesShown {
+  /** Open, not introductions: the first MAX_PROMISE_ITEMS, overdue first. */
+  readonly open: readonly StoredPromise[];
+  /** Open promises left out to keep the mail short. */
+  readonly more: number;
+  /** Every open introduction. */
+  readonly introductions: readonly StoredPromise[];
+  /** Likely done and not shown before (shown once, for an `undo`). */
+  readonly looksDone: readonly StoredPromise[];
+}
+
+export function promisesShown(promises: readonly StoredPromise[], nowMs: number, today: string, looksDoneAlreadyShown?: ReadonlySet<string>): PromisesShown {
+  const open = promises.filter((p) => isOpenPromise(p, nowMs)).sort((a, b) => comparePromises(a, b, today));
+  const others = open.filter((p) => p.action !== 'introduce');
+  return {
+    open: others.slice(0, MAX_PROMISE_ITEMS),
+    more: Math.max(0, others.length - MAX_PROMISE_ITEMS),
+    introductions: open.filter((p) => p.action === 'introduce'),
+    looksDone: promises
+      .filter((p) => p.state === 'likely-done' && !looksDoneAlreadyShown?.has(p.id))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)),
+  };
+}
+
+function selectPromises(shown: PromisesShown, ctx: Ctx): { items: Draft[]; more: number } {
+  const open = shown.open.map((p) => ({
     section: 'promise' as const,
     contacts: [...p.to],
     text: `You promised ${peopleNames(p.to, ctx)}: “${p.text}”`,
     why: promiseWhy(p, ctx),
     promiseId: p.id,
-    ...(p.due < today ? { overdue: true } : {}),
+    ...(p.due < ctx.today ? { overdue: true } : {}),
   }));
-  const looksDone = looksDoneDrafts(
-    promises.filter((p) => p.action !== 'introduce'),
-    'promise',
-    ctx,
-    input.looksDoneAlreadyShown,
-  );
-  return { items: [...shown, ...looksDone], more: Math.max(0, open.length - MAX_PROMISE_ITEMS) };
+  const looksDone = looksDoneDrafts(shown.looksDone.filter((p) => p.action !== 'introduce'), 'promise', ctx);
+  return { items: [...open, ...looksDone], more: shown.more };
 }
 
 /** Overdue first (most late first), then by due day, then oldest first. */
-export function comparePromises(a: StoredPromise, b: StoredPromise, today: string): number {
+function comparePromises(a: StoredPromise, b: StoredPromise, today: string): number {
   const lateA = a.due < today ? 0 : 1;
   const lateB = b.due < today ? 0 : 1;
   return lateA - lateB || a.due.localeCompare(b.due) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
@@ -409,32 +426,21 @@ function promiseWhy(p: StoredPromise, ctx: Ctx): string {
   return Number.isNaN(made) ? due : `${due} · promised ${ago(made)}`;
 }
 
-function looksDoneDrafts(
-  promises: readonly StoredPromise[],
-  section: DigestSectionKey,
-  ctx: Ctx,
-  alreadyShown: ReadonlySet<string> | undefined,
-): Draft[] {
-  return promises
-    .filter((p) => p.state === 'likely-done' && !alreadyShown?.has(p.id))
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
-    .map((p) => ({
-      section,
-      contacts: [...p.to],
-      text: (n: number) => `Looks done: “${p.text}” (${peopleNames(p.to, ctx)}) — reply “undo ${n}” if not`,
-      ...(p.evidence?.why ? { why: p.evidence.why } : {}),
-      promiseId: p.id,
-      looksDone: true,
-    }));
+function looksDoneDrafts(promises: readonly StoredPromise[], section: DigestSectionKey, ctx: Ctx): Draft[] {
+  return promises.map((p) => ({
+    section,
+    contacts: [...p.to],
+    text: (n: number) => `Looks done: “${p.text}” (${peopleNames(p.to, ctx)}) — reply “undo ${n}” if not`,
+    ...(p.evidence?.why ? { why: p.evidence.why } : {}),
+    promiseId: p.id,
+    looksDone: true,
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------- connections
 
-function selectPromisedIntroductions(promises: readonly StoredPromise[], ctx: Ctx): Draft[] {
-  const open = promises
-    .filter((p) => p.action === 'introduce' && isOpenPromise(p, ctx.nowMs))
-    .sort((a, b) => comparePromises(a, b, ctx.today))
-    .map((p): Draft => {
+function selectPromisedIntroductions(shown: PromisesShown, ctx: Ctx): Draft[] {
+  const open = shown.introductions.map((p): Draft => {
       const others = (p.introduce ?? []).map((who) => resolvePerson(who, ctx));
       const text = others.length
         ? `Introduce ${peopleNames(p.to, ctx)} to ${joinNames(others.map((o) => o.name))}, as you offered`
@@ -451,12 +457,7 @@ function selectPromisedIntroductions(promises: readonly StoredPromise[], ctx: Ct
         ...(p.due < ctx.today ? { overdue: true } : {}),
       };
     });
-  const done = looksDoneDrafts(
-    promises.filter((p) => p.action === 'introduce'),
-    'connection',
-    ctx,
-    ctx.input.looksDoneAlreadyShown,
-  );
+  const done = looksDoneDrafts(shown.looksDone.filter((p) => p.action === 'introduce'), 'connection', ctx);
   return [...open, ...done];
 }
 
