@@ -4,7 +4,7 @@ import { BatchWriteCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDo
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamo-client';
 import { ensureTable, Store } from '#adapters/store';
-import { createTable, rebuildSideTable } from '#adapters/table-migration';
+import { createTable, describeTable, rebuildSideTable } from '#adapters/table-migration';
 import { SCHEMA_MARKER, TABLE_DEFINITION } from '#adapters/table-schema';
 import { memoryLogger } from '#commons/logger';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/local/embedded-dynamodb.ts';
@@ -26,6 +26,8 @@ async function oldTable(name: string, items: Record<string, unknown>[]): Promise
   const old = structuredClone(TABLE_DEFINITION) as unknown as { LocalSecondaryIndexes: { Projection: object }[] };
   old.LocalSecondaryIndexes[0]!.Projection = { ProjectionType: 'KEYS_ONLY' };
   await client.send(new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', ...(old as object) } as never));
+  // A new table takes writes only once ACTIVE (dynalite keeps it CREATING for a moment, as DynamoDB does).
+  while ((await describeTable(client, name))?.TableStatus !== 'ACTIVE') await new Promise((r) => setTimeout(r, 20));
   await put(name, items);
 }
 
