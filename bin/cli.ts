@@ -263,9 +263,21 @@ program
     });
   });
 
+program
+  .command('table')
+  .description('the table itself')
+  .command('upgrade')
+  .description('re-rank contacts after an upgrade that changed the digest formula (with --aws after `cdk deploy`; the local table upgrades itself)')
+  .action(async () => {
+    await withContext(async (ctx) => {
+      const reranked = await ctx.store.upgradeTable(jsonLogger('nurture'));
+      print(reranked === null ? `${ctx.store.tableName} is up to date` : `${ctx.store.tableName} upgraded: ${reranked} contacts re-ranked`);
+    });
+  });
+
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ZodError) process.stderr.write(`nurture: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
-  else if (err instanceof Error && ['UsageError', 'AddressTakenError', 'ConfigError', 'AlreadyRunningError', 'JavaMissingError'].includes(err.name)) process.stderr.write(`nurture: ${err.message}\n`);
+  else if (err instanceof Error && ['UsageError', 'AddressTakenError', 'ConfigError', 'AlreadyRunningError', 'JavaMissingError', 'TableVersionError'].includes(err.name)) process.stderr.write(`nurture: ${err.message}\n`);
   else process.stderr.write(`nurture: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;
 });

@@ -30,6 +30,11 @@ export class AddressTakenError extends Error {
   override name = 'AddressTakenError';
 }
 
+/** The table can't be brought to this version from here: the message says what to do instead. */
+export class TableVersionError extends Error {
+  override name = 'TableVersionError';
+}
+
 export interface VersionedContact {
   readonly contact: Contact;
   readonly version: number;
@@ -233,6 +238,17 @@ export class Store {
   }
 
   // ---- contacts ----------------------------------------------------------------------------
+
+  /**
+   * `nurture table upgrade`: re-ranks contacts for this version's digest where the table says they were ranked by
+   * another (see upgradeContactRanks). The indexes must already be this version's: on AWS the stack owns them.
+   */
+  async upgradeTable(log?: Logger): Promise<number | null> {
+    const table = await describeTable(this.db, this.tableName);
+    if (!table) throw new TableVersionError(`there is no table ${this.tableName}`);
+    if (!hasCurrentShape(table)) throw new TableVersionError(`the table ${this.tableName} has other indexes than this version of Nurture expects: deploy the stack (npx cdk deploy) first`);
+    return upgradeContactRanks(this.db, this.tableName, log);
+  }
 
   async getContacts(userId: string, emails: readonly string[]): Promise<Map<string, VersionedContact>> {
     const items = await this.batchGet(emails.map((e) => ({ pk: userPk(userId), sk: `CONTACT#${e}` })));
@@ -639,9 +655,9 @@ function toContact(item: Record<string, unknown>): Contact {
 
 /**
  * Creates the table with its indexes if it does not exist (local runtime and tests; CDK owns it on AWS). A local
- * table from an older version — other indexes, or contacts ranked by another CONTACT_RANK_VERSION — is rebuilt
- * and its contacts re-ranked, nothing lost; an interrupted rebuild is finished first. `rebuild: false` (a running
- * service owns the table) refuses instead of rebuilding under it.
+ * table from an older version is brought up to date, nothing lost: other indexes mean a rebuild (an interrupted
+ * one is finished first); contacts ranked by another CONTACT_RANK_VERSION are re-ranked in place. `rebuild: false`
+ * (a running service owns the table) refuses a rebuild instead of doing it under the service.
  */
 export async function ensureTable(db: DynamoDBDocumentClient, tableName: string, opts: { log?: Logger; rebuild?: boolean } = {}): Promise<void> {
   const pending = (await describeTable(db, rebuildSideTable(tableName))) !== undefined;
@@ -651,12 +667,72 @@ export async function ensureTable(db: DynamoDBDocumentClient, tableName: string,
     await markSchema(db, tableName);
     return;
   }
-  if (!pending && hasCurrentShape(table) && (await schemaIsCurrent(db, tableName))) return;
-  if (opts.rebuild === false) throw new Error(`the table ${tableName} was made by an older Nurture: stop the running service and start it again to upgrade it`);
+  if (!pending && hasCurrentShape(table)) {
+    await upgradeContactRanks(db, tableName, opts.log);
+    return;
+  }
+  if (opts.rebuild === false) throw new TableVersionError(`the table ${tableName} was made by an older Nurture: stop the running service and start it again to upgrade it`);
   opts.log?.info('rebuilding the local table to the current schema; no data is lost', { tableName });
   const copied = await rebuildTable(db, tableName, withIndexKeys);
   await markSchema(db, tableName);
   opts.log?.info('local table rebuilt', { tableName, items: copied });
+}
+
+/**
+ * Brings contact ranks to CONTACT_RANK_VERSION, in place: a no-op (one read) when the table says it is current.
+ * Safe while the service runs, so it also serves the deployed table (`nurture table upgrade --aws`), whose
+ * indexes the stack owns. Returns how many contacts were re-ranked, or null when nothing had to be done.
+ */
+export async function upgradeContactRanks(db: DynamoDBDocumentClient, tableName: string, log?: Logger): Promise<number | null> {
+  if (await schemaIsCurrent(db, tableName)) return null;
+  log?.info('re-ranking contacts for the current digest formula', { tableName, contactRank: CONTACT_RANK_VERSION });
+  const reranked = await rerankContacts(db, tableName);
+  await markSchema(db, tableName);
+  log?.info('contacts re-ranked', { tableName, reranked });
+  return reranked;
+}
+
+/**
+ * Rewrites each contact's rank key where the current formula gives another, only if the contact is unchanged since
+ * it was read: a capture that changed it meanwhile wrote the current key itself. Reads the table once, by design.
+ */
+async function rerankContacts(db: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  let start: Record<string, unknown> | undefined;
+  let reranked = 0;
+  do {
+    const page = await db.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: start, ConsistentRead: true, FilterExpression: 'begins_with(sk, :c)', ExpressionAttributeValues: { ':c': 'CONTACT#' } }),
+    );
+    const stale = (page.Items ?? []).filter((item) => item[LOCAL_INDEX.sortKey] !== contactRankKey(toContact(item)));
+    for (let i = 0; i < stale.length; i += RERANK_PARALLEL) {
+      const done = await Promise.all(stale.slice(i, i + RERANK_PARALLEL).map((item) => rerankOne(db, tableName, item)));
+      reranked += done.filter(Boolean).length;
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return reranked;
+}
+
+const RERANK_PARALLEL = 16;
+
+async function rerankOne(db: DynamoDBDocumentClient, tableName: string, item: Record<string, unknown>): Promise<boolean> {
+  const versioned = typeof item.v === 'number';
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: 'SET #k = :k',
+        ConditionExpression: versioned ? 'v = :v' : 'attribute_exists(pk) AND attribute_not_exists(v)',
+        ExpressionAttributeNames: { '#k': LOCAL_INDEX.sortKey },
+        ExpressionAttributeValues: { ':k': contactRankKey(toContact(item)), ...(versioned ? { ':v': item.v } : {}) },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
 }
 
 async function schemaIsCurrent(db: DynamoDBDocumentClient, tableName: string): Promise<boolean> {

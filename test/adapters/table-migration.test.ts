@@ -75,14 +75,19 @@ describe('ensureTable on a table from an older version', () => {
     expect(await count('owned')).toBe(1);
   });
 
-  it('re-ranks contacts when the rank formula changed, though the indexes did not', async () => {
+  it('re-ranks contacts in place when the rank formula changed, though the indexes did not, even under a running service', async () => {
     await createTable(client, 'stale');
     await put('stale', [{ ...ANA, lsi1sk: 'CONTACT#000000000001#ana@corp.io' }, MAIL]);
     await client.send(new PutCommand({ TableName: 'stale', Item: { ...SCHEMA_MARKER, contactRank: 0 } }));
-    await ensureTable(client, 'stale');
+    const log = memoryLogger();
+    await ensureTable(client, 'stale', { log, rebuild: false });
     const item = (await client.send(new GetCommand({ TableName: 'stale', Key: { pk: ANA.pk, sk: ANA.sk } }))).Item;
     expect(item?.lsi1sk).not.toBe('CONTACT#000000000001#ana@corp.io');
     expect(item?.lsi1sk).toMatch(/^CONTACT#\d{12}#ana@corp\.io$/);
+    expect(item?.v).toBe(ANA.v);
+    const messages = log.entries.map((e) => e.message);
+    expect(messages).toContain('contacts re-ranked');
+    expect(messages).not.toContain('local table rebuilt');
   });
 
   it('interrupted during the copy-out (the original still whole): starts the copy over, loses nothing', async () => {
@@ -105,5 +110,52 @@ describe('ensureTable on a table from an older version', () => {
     await put('cut2', profiles(500));
     await ensureTable(client, 'cut2');
     await expectUpgraded('cut2', 1_202);
+  });
+});
+
+describe('nurture table upgrade (the deployed table: indexes by the stack, ranks by this version)', () => {
+  const stale = (email: string, extra: Record<string, unknown> = {}) => ({ ...ANA, sk: `CONTACT#${email}`, email, lsi1sk: `CONTACT#000000000001#${email}`, ...extra });
+
+  it('re-ranks exactly the contacts ranked by another formula, then says it is up to date', async () => {
+    await createTable(client, 'deployed');
+    const store = new Store(client, 'deployed');
+    await store.saveContact('u1', { ...ANA, seen: ['k1'], recentDates: ANA.recentDates.split(' ') } as never, undefined);
+    const { v: _v, ...unversioned } = stale('old@corp.io');
+    await put('deployed', [stale('bo@corp.io'), unversioned, MAIL]);
+    expect(await store.upgradeTable()).toBe(2);
+    const ranks = (await store.contactsByBound('u1', 10)).contacts.map((c) => c.email).sort();
+    expect(ranks).toEqual(['ana@corp.io', 'bo@corp.io', 'old@corp.io']);
+    expect(await store.upgradeTable()).toBeNull();
+  });
+
+  it('leaves a contact alone that a capture changed meanwhile (that capture wrote the current rank)', async () => {
+    await createTable(client, 'racing');
+    await put('racing', [stale('bo@corp.io'), stale('cy@corp.io')]);
+    // A capture saves Bo between the upgrade's read and its write.
+    const racy = createDocumentClient({ endpoint: db.endpoint });
+    let raced = false;
+    racy.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (!raced && /^Update/.test(context.commandName ?? '')) {
+          raced = true;
+          await client.send(new PutCommand({ TableName: 'racing', Item: stale('bo@corp.io', { v: 4, lsi1sk: 'CONTACT#000000000777#bo@corp.io' }) }));
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const reranked = await new Store(racy, 'racing').upgradeTable();
+    racy.destroy();
+    expect(raced).toBe(true);
+    expect(reranked).toBe(1);
+    const bo = (await client.send(new GetCommand({ TableName: 'racing', Key: { pk: ANA.pk, sk: 'CONTACT#bo@corp.io' } }))).Item;
+    expect(bo?.v).toBe(4);
+    expect(bo?.lsi1sk).toBe('CONTACT#000000000777#bo@corp.io');
+  });
+
+  it('refuses a table whose indexes are not this version’s, and a table that does not exist', async () => {
+    await oldTable('undeployed', [ANA]);
+    await expect(new Store(client, 'undeployed').upgradeTable()).rejects.toThrow(/deploy the stack/);
+    await expect(new Store(client, 'nowhere').upgradeTable()).rejects.toThrow(/there is no table nowhere/);
   });
 });
