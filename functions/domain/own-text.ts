@@ -282,43 +282,51 @@ const GATEWAY_BANNER = /^\s*\[?(?:caution|external(?: email| sender)?|warning)\s
  * keep the unquoted lines between `>` blocks.
  */
 export function splitReply(input: MailBody): ReplyParts {
+  const { lines, from, cut, quoteFrom, ownLines } = scanReply(input);
+  const quoted = lines.slice(from, cut).filter((_, k) => !ownLines.has(from + k)).concat(lines.slice(quoteFrom));
+  const own = lines.slice(from, cut).filter((_, k) => ownLines.has(from + k));
+  return { own: tidy(stripSignature(trimTrailingBlank(own)).join('\n')), quoted: tidy(quoted.join('\n')) };
+}
+
+/**
+ * The mail's text down to where its unmarked quote starts (a top-posted reply's quote, an HTML quote, a forward,
+ * an Outlook header block); `>`-quoted lines above it are kept, as inline replies answer them line by line.
+ */
+export function textAboveQuote(input: MailBody): string {
+  const { lines, from, cut } = scanReply(input);
+  return lines.slice(from, cut).join('\n');
+}
+
+/**
+ * One pass over the lines: where the unmarked quote starts (`cut`; its text from `quoteFrom`, past an HTML quote
+ * marker), and which lines above it are the writer's.
+ */
+function scanReply(input: MailBody): { lines: string[]; from: number; cut: number; quoteFrom: number; ownLines: Set<number> } {
   const lines = bodyText(input).split('\n');
-  const own: string[] = [];
-  const quoted: string[] = [];
+  const ownLines = new Set<number>();
   let i = 0;
   while (i < lines.length && isBlank(lines[i] ?? '')) i++;
   if (GATEWAY_BANNER.test(lines[i] ?? '')) i++;
+  const from = i;
   for (; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    if (line.includes(QUOTE_MARKER)) {
-      quoted.push(...lines.slice(i + 1));
-      break;
-    }
-    if (isQuotedLine(line)) {
-      quoted.push(line);
-      continue;
-    }
+    if (line.includes(QUOTE_MARKER)) return { lines, from, cut: i, quoteFrom: i + 1, ownLines };
+    if (isQuotedLine(line)) continue;
     const attribution = attributionLength(lines, i);
     if (attribution > 0) {
       let j = i + attribution;
       while (j < lines.length && isBlank(lines[j] ?? '')) j++;
+      // Bottom-posted or inline reply: only the `>` block (and its attribution) is quoted; keep reading after it.
       if (j < lines.length && isQuotedLine(lines[j] ?? '')) {
-        // Bottom-posted or inline reply: only the `>` block is quoted; keep reading after it.
-        quoted.push(...lines.slice(i, j));
         i = j - 1;
         continue;
       }
-      quoted.push(...lines.slice(i));
-      break;
+      return { lines, from, cut: i, quoteFrom: i, ownLines };
     }
-    if (isSeparatorLine(line) || isHeaderBlockStart(lines, i) || isUnderscoreRuleBeforeHeaders(lines, i)) {
-      quoted.push(...lines.slice(i));
-      break;
-    }
-    own.push(line);
+    if (isSeparatorLine(line) || isHeaderBlockStart(lines, i) || isUnderscoreRuleBeforeHeaders(lines, i)) return { lines, from, cut: i, quoteFrom: i, ownLines };
+    ownLines.add(i);
   }
-  const ownLines = stripSignature(trimTrailingBlank(own));
-  return { own: tidy(ownLines.join('\n')), quoted: tidy(quoted.join('\n')) };
+  return { lines, from, cut: lines.length, quoteFrom: lines.length, ownLines };
 }
 
 function isUnderscoreRuleBeforeHeaders(lines: readonly string[], i: number): boolean {

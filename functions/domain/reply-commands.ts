@@ -9,6 +9,7 @@
  */
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
+import { textAboveQuote } from './own-text.ts';
 
 export type ItemCommandKind = 'done' | 'undo' | 'drop';
 export type DatedItemCommandKind = 'snooze' | 'skip';
@@ -511,18 +512,15 @@ export function parseCommands(input: ParseCommandsInput): ParsedCommands {
 }
 
 const QUOTE_LINE = /^\s*>/;
-/** Outlook and friends quote without `>` under one of these: nothing below is the user's. */
-const UNPREFIXED_QUOTE_START = /^\s*(?:-{2,}\s*original message\s*-{2,}|_{10,}\s*$|from:\s.+@|von:\s|de\s?:\s)/i;
 const SIGNATURE_DELIMITER = /^-- ?$/;
 
 /**
- * Commands in a whole plain-text reply whose own words may be interleaved with the quote: a bare `done` typed under
- * a quoted item means that item. Top-posted text before the quote is read as by `parseCommands`.
+ * Commands in a whole reply whose own words may be interleaved with the quote: a bare `done` typed under a quoted
+ * item means that item. Nothing from where the unmarked quote starts (an HTML quote, an Outlook header block, a
+ * top-posted reply's quote) is read: the quoted digest's own help block must never count as commands.
  */
-export function parseInlineReply(input: { readonly text: string; readonly now: Date; readonly tz: string }): ParsedCommands {
-  const allLines = input.text.split(/\r?\n/);
-  const stop = allLines.findIndex((l) => UNPREFIXED_QUOTE_START.test(l));
-  const lines = stop < 0 ? allLines : allLines.slice(0, stop);
+export function parseInlineReply(input: { readonly text: string; readonly html?: string | null; readonly now: Date; readonly tz: string }): ParsedCommands {
+  const lines = textAboveQuote({ text: input.text, html: input.html ?? null }).split('\n');
   const quoted = lines.filter((l) => QUOTE_LINE.test(l) || quotedItemNumber(l) !== null).join('\n');
   const wholeQuoteItem = singleQuotedItem(quoted);
 

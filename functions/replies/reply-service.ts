@@ -13,7 +13,6 @@ import { captureDomain, type CaptureConfig } from '#domain/classify';
 import { planCommands, renderConfirmation, type Change, type CommandResult } from '#domain/apply-commands';
 import { domainOf } from '#domain/addresses';
 import { messageKey } from '#domain/message-key';
-import { bodyText } from '#domain/own-text';
 import { normalizePromiseText } from '#domain/promises';
 import { parseInlineReply, type UnknownWord } from '#domain/reply-commands';
 import { parseReplyAddress, verifyReplyToken, type TokenPurpose } from '#domain/reply-token';
@@ -94,7 +93,7 @@ async function applyReply(
     await deps.store.updateUser(userId, { paused: true }, null);
     results = [{ kind: 'pause', source: 'unsubscribe', outcome: 'changed', message: 'Unsubscribed: no more digests. Reply "resume" to a digest or write to us to start again.' }];
   } else {
-    const parsed = parseInlineReply({ text: bodyText({ text: mail.text, html: mail.html }), now, tz: user.tz });
+    const parsed = parseInlineReply({ text: mail.text, html: mail.html, now, tz: user.tz });
     unknown = parsed.unknown;
     const plan = planCommands({ digest: toDigestRef(digest), commands: parsed.commands, settings: { checkins: user.checkins, paused: user.paused } });
     for (const change of plan.changes) {

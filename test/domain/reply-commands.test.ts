@@ -10,6 +10,8 @@ import {
   parseInlineReply,
   quotedItems,
 } from '../../functions/domain/reply-commands.ts';
+import { renderDigest } from '../../functions/digest/render.ts';
+import { sampleDigest } from '../digest/sample-digest.ts';
 
 /** Monday 30 Nov 2026, 08:00 in Berlin: when the digest goes out. */
 const NOW = new Date('2026-11-30T07:00:00.000Z');
@@ -391,6 +393,39 @@ describe('parseInlineReply: replies as clients write them', () => {
     expect(parseInlineReply({ text: convert(html, { wordwrap: false }), now: NOW, tz: TZ }).commands).toEqual([
       { kind: 'done', items: [3], inferred: true, source: 'Done' },
     ]);
+  });
+
+  describe('never reads the quoted digest’s own help block as commands', () => {
+    // The real digest, as a user's client quotes it: its help block says "done 1,3", "snooze 1", "drop 9"…
+    const real = renderDigest(sampleDigest(), { replyTo: 'reply+abc@in.example.com', unsubscribeMailto: 'mailto:reply+abc@in.example.com' });
+    // Clients quote the digest's body, not its document: <html>, <head> and <style> are dropped.
+    const quotedBody = /<body[^>]*>([\s\S]*)<\/body>/i.exec(real.html)?.[1] ?? '';
+    const attribution = '<div class="gmail_attr">On Mon, 30 Nov 2026 at 08:00, Nurture &lt;reply+abc@in.example.com&gt; wrote:</div>';
+
+    it('the real digest’s text and HTML do offer commands to copy (so the cases below prove something)', () => {
+      expect(quotedBody.length).toBeGreaterThan(1000);
+      expect(parseInlineReply({ text: real.text, now: NOW, tz: TZ }).commands.length).toBeGreaterThan(2);
+      expect(parseInlineReply({ text: '', html: quotedBody, now: NOW, tz: TZ }).commands.length).toBeGreaterThan(2);
+    });
+
+    it('HTML-only reply "Thanks" over a Gmail quote of the HTML digest', () => {
+      const html = `<div dir="ltr">Thanks!</div><br><div class="gmail_quote">${attribution}<blockquote class="gmail_quote">${quotedBody}</blockquote></div>`;
+      expect(parseInlineReply({ text: '', html, now: NOW, tz: TZ })).toEqual({ commands: [], unknown: [] });
+    });
+
+    it('HTML-only reply "done 2" over an Outlook quote (no blockquote: a header div, then the digest)', () => {
+      const html = `<div>done 2</div><hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg"><b>From:</b> Nurture<br><b>Sent:</b> Monday<br><b>Subject:</b> Your week</div>${quotedBody}`;
+      expect(brief(parseInlineReply({ text: '', html, now: NOW, tz: TZ }).commands)).toEqual(['done 2']);
+    });
+
+    it.each([
+      ['Dutch Outlook', ['Van: Nurture <reply+abc@in.example.com>', 'Verzonden: maandag 30 november 2026 08:00', 'Aan: Maria Keller', 'Onderwerp: Your week']],
+      ['Italian Outlook', ['Da: Nurture', 'Inviato: lunedì 30 novembre 2026 08:00', 'A: Maria Keller', 'Oggetto: Your week']],
+      ['Outlook with a sender name only', ['From: Nurture', 'Sent: Monday, November 30, 2026 8:00 AM', 'To: Maria Keller', 'Subject: Your week']],
+    ])('%s, plain text with an unprefixed quote', (_client, header) => {
+      const reply = ['snooze 1 2w', '', ...header, '', real.text].join('\n');
+      expect(brief(parseInlineReply({ text: reply, now: NOW, tz: TZ }).commands)).toEqual(['snooze 1 until 2026-12-14']);
+    });
   });
 
   it('answers a typo inline with a suggestion', () => {

@@ -31,7 +31,7 @@ const smtp = (auth?: { user: string; pass: string }) => nodemailer.createTranspo
 const asUser = () => smtp({ user: user.email, pass: smtpPassword(rt.secret, user.email) });
 const digestDeps = () => ({ store: rt.store, secret: rt.secret, captureAddress: CAPTURE, fromAddress: localFromAddress(CAPTURE), mailer: localSesMailer(sesEndpoint), log: memoryLogger() });
 
-async function seedAndSendDigest(): Promise<{ replyTo: string; subject: string; text: string; promiseN: number; checkinN: number; messageId: string }> {
+async function seedAndSendDigest(): Promise<{ replyTo: string; subject: string; text: string; html: string; promiseN: number; checkinN: number; messageId: string }> {
   const mails = await Promise.all([
     ...['2026-05-01', '2026-06-01', '2026-07-01', '2026-08-01'].map((d, i) => composeMail({ from: user.email, to: 'Ana Lima <ana@corp.io>', subject: `Lisbon ${i}`, text: 'Hi', date: new Date(`${d}T10:00:00Z`), messageId: `<ana${seq}-${i}@x>` })),
     composeMail({ from: user.email, to: 'Jane Doe <jane@acme.com>', subject: 'deck', text: "Hi Jane, I'll send you the deck by Friday.", date: new Date('2026-11-23T10:00:00Z'), messageId: `<jane${seq}@x>` }),
@@ -46,6 +46,7 @@ async function seedAndSendDigest(): Promise<{ replyTo: string; subject: string; 
     replyTo: prepared.replyTo,
     subject: prepared.rendered.subject,
     text: sent!.body.text,
+    html: prepared.rendered.html,
     promiseN: prepared.json.items.find((i) => i.section === 'promise')!.n,
     checkinN: prepared.json.items.find((i) => i.section === 'checkin')!.n,
     messageId: prepared.messageId,
@@ -103,6 +104,23 @@ describe('replying "done" to the digest from a mail client', () => {
       html: `<div>pause</div><div id="divRplyFwdMsg"><hr><b>From:</b> Nurture<br><b>Sent:</b> Monday<br></div><div>${d.text.replace(/\n/g, '<br>')}</div>`,
     });
     expect((await rt.store.getUser(user.userId))?.paused).toBe(true);
+  });
+
+  it('an HTML-only "Thanks!" over the quoted digest changes nothing: its help block is not the user’s', async () => {
+    const d = await seedAndSendDigest();
+    const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(d.html)?.[1] ?? '';
+    expect(body).toMatch(/done \d/);
+    await asUser().sendMail({
+      from: user.email,
+      to: d.replyTo,
+      subject: `Re: ${d.subject}`,
+      html: `<div dir="ltr">Thanks!</div><div class="gmail_quote"><div class="gmail_attr">On Mon, 30 Nov 2026 at 08:00, Nurture wrote:</div><blockquote class="gmail_quote">${body}</blockquote></div>`,
+    });
+    expect((await rt.store.listPromises(user.userId)).map((p) => p.state)).toEqual(['open']);
+    const ana = (await rt.store.listContacts(user.userId)).find((c) => c.email === 'ana@corp.io');
+    expect(ana?.skipUntil).toBeUndefined();
+    expect(ana?.checkedInAt).toBeUndefined();
+    expect((await rt.store.getUser(user.userId))?.paused).toBe(false);
   });
 
   it('acts on the numbers of the digest answered, and a duplicate delivery of the same reply changes nothing more', async () => {
