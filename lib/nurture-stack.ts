@@ -23,7 +23,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { LOCAL_INDEX, LOCAL_INDEX_ATTRIBUTES, DUE_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../functions/adapters/table-schema.ts';
+import { DISPATCH_MARK, LOCAL_INDEX, LOCAL_INDEX_ATTRIBUTES, DUE_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../functions/adapters/table-schema.ts';
 import { NurtureFunction } from './constructs/nurture-function.ts';
 import { CaptureReceipt } from './constructs/ses-receipt.ts';
 
@@ -271,6 +271,14 @@ export class NurtureStack extends Stack {
       onFailure: new SqsDestination(this.deadLetterQueues.dispatch),
       ...(reserve ? { reservedConcurrentExecutions: DISPATCH_CONCURRENCY } : {}),
     }).useTable(this.table, ['dynamodb:Query'], { indexes: [DUE_INDEX.name] });
+    // Its own mark (where the last run left off), and no other item.
+    dispatch.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [DISPATCH_MARK.pk] } },
+      }),
+    );
     this.digestQueue.grantSendMessages(dispatch);
 
     const feedback = new NurtureFunction(this, 'Feedback', {

@@ -20,7 +20,7 @@ import { checkinBound } from '#domain/digest-select';
 import type { Contact, Interaction, StoredPromise, User } from '#domain/types';
 import type { Logger } from '#commons/logger';
 import { createTable, describeTable, hasCurrentShape, rebuildSideTable, rebuildTable } from './table-migration.ts';
-import { CONTACT_RANK_VERSION, LOCAL_INDEX, DUE_INDEX, SCHEMA_MARKER, TTL_ATTRIBUTE } from './table-schema.ts';
+import { CONTACT_RANK_VERSION, DISPATCH_MARK, LOCAL_INDEX, DUE_INDEX, SCHEMA_MARKER, TTL_ATTRIBUTE } from './table-schema.ts';
 
 export class ConflictError extends Error {
   override name = 'ConflictError';
@@ -199,6 +199,16 @@ export class Store {
       ExpressionAttributeNames: { '#p': DUE_INDEX.partitionKey, '#s': DUE_INDEX.sortKey },
     });
     return items.map((i) => i[DUE_INDEX.sortKey] as string);
+  }
+
+  /** The hour slot up to which the dispatcher last completed a run (a table-wide mark), or null before any. */
+  async lastDispatchedSlot(): Promise<string | null> {
+    const res = await this.send('GetItem', () => this.db.send(new GetCommand({ TableName: this.tableName, Key: { ...DISPATCH_MARK }, ConsistentRead: true })));
+    return typeof res.Item?.slot === 'string' ? res.Item.slot : null;
+  }
+
+  async setLastDispatchedSlot(slot: string): Promise<void> {
+    await this.send('PutItem', () => this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...DISPATCH_MARK, slot } })));
   }
 
   // ---- interactions ------------------------------------------------------------------------

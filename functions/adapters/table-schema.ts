@@ -27,11 +27,13 @@ export const LOCAL_INDEX_ATTRIBUTES = [
 ] as const;
 /**
  * The version of the contact rank key (`checkinBound`'s formula and constants). A local table whose contacts were
- * ranked by another version is rebuilt and re-ranked; a change here on AWS needs the same (see docs/deploy.md).
+ * ranked by another version is re-ranked when opened; on AWS, by `nurture table upgrade` (see docs/deploy.md).
  */
 export const CONTACT_RANK_VERSION = 1;
 /** Local tables record the schema they were built for here. */
 export const SCHEMA_MARKER = { pk: 'NURTURE#SCHEMA', sk: 'SCHEMA' } as const;
+/** The slot up to which the dispatcher last completed a run; the only item the dispatcher writes. */
+export const DISPATCH_MARK = { pk: 'NURTURE#DISPATCH', sk: 'LAST' } as const;
 /** Epoch seconds; expired items (import checkpoints, reply replay markers) are removed by TTL on AWS. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 

@@ -10,7 +10,7 @@ import { candidatesSuffice, promisePeople } from '#domain/digest-candidates';
 import { INTRO_POOL, selectDigest, type DigestInput, type DigestModel } from '#domain/digest-select';
 import { replyAddress, signReplyToken } from '#domain/reply-token';
 import type { Contact, User } from '#domain/types';
-import { nextDigestSlot, weekOf } from '#domain/week';
+import { digestWeekOf, nextDigestSlot } from '#domain/week';
 import { DateTime } from 'luxon';
 import { buildDigestMime } from './digest-mime.ts';
 import { renderDigest, type RenderedDigest } from './render.ts';
@@ -54,8 +54,9 @@ export interface DigestJson {
 
 export type SendResult = { status: 'sent'; messageId: string; items: number } | { status: 'empty' | 'already-sent' | 'paused' | 'bouncing' };
 
-export async function prepareDigest(deps: DigestDeps, user: User, now: Date): Promise<PreparedDigest> {
-  const week = weekOf(now, user.tz);
+/** `dueAt`: the slot the user was due in (the week is that of the scheduled time nearest it); defaults to `now`. */
+export async function prepareDigest(deps: DigestDeps, user: User, now: Date, dueAt: Date = now): Promise<PreparedDigest> {
+  const week = digestWeekOf(user, dueAt);
   const loaded = await loadDigestInput(deps.store, user, now, week);
   const model = selectDigest({ user, now: now.toISOString(), weekOf: week, ...loaded });
 
@@ -88,15 +89,18 @@ export async function prepareDigest(deps: DigestDeps, user: User, now: Date): Pr
   };
 }
 
-/** Sends the digest unless this week's was already sent (or is being sent); schedules the next one. */
-export async function sendDigest(deps: DigestDeps, userId: string, now: Date): Promise<SendResult> {
+/**
+ * Sends the digest unless this week's was already sent (or is being sent); schedules the next one. `dueAt` is the
+ * slot the dispatcher found the user in, so a late run still sends the week it was due for.
+ */
+export async function sendDigest(deps: DigestDeps, userId: string, now: Date, dueAt: Date = now): Promise<SendResult> {
   const user = await deps.store.getUser(userId);
   if (!user) throw new Error(`no user ${userId}`);
   if (user.paused || user.bouncing) {
     await deps.store.updateUser(userId, {}, null);
     return { status: user.paused ? 'paused' : 'bouncing' };
   }
-  const prepared = await prepareDigest(deps, user, now);
+  const prepared = await prepareDigest(deps, user, now, dueAt);
   const week = prepared.json.weekOf;
   const record: StoredDigest = {
     weekOf: week,

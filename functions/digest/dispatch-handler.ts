@@ -6,7 +6,7 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient } from '#adapters/dynamo-client';
 import { Store } from '#adapters/store';
 import { requireEnv } from '#commons/config';
-import { dueUsers } from './dispatch.ts';
+import { dueUsers, markDispatched } from './dispatch.ts';
 
 export interface DispatchDeps {
   readonly store: Store;
@@ -25,11 +25,14 @@ export function createDispatchHandler(deps: () => DispatchDeps) {
       const res = await d.sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: d.queueUrl,
-          Entries: batch.map((userId, j) => ({ Id: String(j), MessageBody: JSON.stringify({ userId, at: now.toISOString() }) })),
+          Entries: batch.map(({ userId, dueAt }, j) => ({ Id: String(j), MessageBody: JSON.stringify({ userId, at: dueAt.toISOString() }) })),
         }),
       );
+      // Thrown before the mark moves: the next run looks back over these slots again (sending is once per week).
       if (res.Failed?.length) throw new Error(`could not enqueue ${res.Failed.length} digests: ${res.Failed.map((f) => f.Message).join('; ')}`);
     }
+    // Enqueued: from here, retries and the DLQ are SQS's.
+    await markDispatched(d.store, now);
     return { enqueued: users.length };
   };
 }

@@ -27,7 +27,8 @@ export function createSendHandler(deps: () => Promise<DigestDeps>, now: () => Da
         continue;
       }
       try {
-        const result = await sendDigest(d, body.data.userId, now());
+        const at = now();
+        const result = await sendDigest(d, body.data.userId, at, body.data.at ? new Date(body.data.at) : at);
         d.log.info('digest processed', { userId: body.data.userId, status: result.status });
       } catch (err) {
         d.log.error('digest failed; will retry', { userId: body.data.userId, error: String(err) });

@@ -40,6 +40,20 @@ export function nextDigestAt(
   throw new Error(`no digest time found after ${after.toISOString()} in ${tz}`);
 }
 
+/**
+ * The week a digest belongs to: that of the user's scheduled digest time nearest `dueAt` (the slot the user was due
+ * in). A Sunday 23:00 digest sent after midnight still counts for the week it was due in, so it cannot use up the
+ * next week's once-per-week claim.
+ */
+export function digestWeekOf(user: Pick<User, 'tz' | 'digestDay' | 'digestHour'>, dueAt: Date): string {
+  const week = 7 * 24 * 3_600_000;
+  // Scheduled times are a week apart (±1 h across DST): the first after dueAt − 1 week is the latest not after dueAt.
+  const before = nextDigestAt(user, new Date(dueAt.getTime() - week));
+  const after = nextDigestAt(user, before);
+  const nearest = Math.abs(dueAt.getTime() - before.getTime()) <= Math.abs(after.getTime() - dueAt.getTime()) ? before : after;
+  return weekOf(nearest, user.tz);
+}
+
 /** The UTC hour an instant falls in, as 'YYYY-MM-DDTHH' — the dispatcher's partition key for "due this hour". */
 export function utcHourSlot(date: Date): string {
   if (Number.isNaN(date.getTime())) throw new RangeError('utcHourSlot: invalid date');

@@ -5,11 +5,13 @@
 import type { Logger } from '#commons/logger';
 import type { Store } from '#adapters/store';
 import { sendDigest, type DigestDeps } from '../digest/digest-service.ts';
-import { dueUsers, STARTUP_LOOKBACK_HOURS } from '../digest/dispatch.ts';
+import { dueUsers, markDispatched } from '../digest/dispatch.ts';
 
 export interface Scheduler {
-  /** One dispatch round now (also what each hourly tick does), looking back `lookback` hours. */
+  /** One dispatch round now (also what each hourly tick does), looking back to the last round (or `lookback` hours). */
   runOnce(lookback?: number): Promise<{ userId: string; status: string }[]>;
+  /** The catch-up round run at start (settles, never rejects). */
+  readonly firstRound: Promise<unknown>;
   stop(): void;
 }
 
@@ -19,14 +21,18 @@ export function startScheduler(deps: DigestDeps & { store: Store; log: Logger },
   const runOnce = async (lookback?: number): Promise<{ userId: string; status: string }[]> => {
     const at = now();
     const results: { userId: string; status: string }[] = [];
-    for (const userId of await dueUsers(deps.store, at, lookback)) {
+    // The oldest slot not finished: the next round looks back to it, so a failed digest is retried, never dropped.
+    let unfinished = at;
+    for (const { userId, dueAt } of await dueUsers(deps.store, at, lookback)) {
       try {
-        results.push({ userId, status: (await sendDigest(deps, userId, at)).status });
+        results.push({ userId, status: (await sendDigest(deps, userId, at, dueAt)).status });
       } catch (err) {
         deps.log.error('digest failed; the next hourly run retries', { userId, error: String(err) });
         results.push({ userId, status: 'failed' });
+        if (dueAt < unfinished) unfinished = dueAt;
       }
     }
+    await markDispatched(deps.store, unfinished);
     return results;
   };
   const schedule = (): void => {
@@ -39,11 +45,12 @@ export function startScheduler(deps: DigestDeps & { store: Store; log: Logger },
     }, ms);
     timer.unref();
   };
-  // At start, catch up on a week of missed hours (the machine may have been off when digests were due).
-  runOnce(STARTUP_LOOKBACK_HOURS).catch((err: unknown) => deps.log.error('dispatch failed', { error: String(err) }));
+  // At start, catch up on every hour since the last round (the machine may have been off when digests were due).
+  const firstRound = runOnce().catch((err: unknown) => deps.log.error('dispatch failed', { error: String(err) }));
   schedule();
   return {
     runOnce,
+    firstRound,
     stop: () => {
       stopped = true;
       if (timer) clearTimeout(timer);

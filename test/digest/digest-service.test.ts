@@ -6,8 +6,9 @@ import { sesMailer } from '#adapters/mailer';
 import { memoryLogger } from '#commons/logger';
 import { captureBatch } from '../../functions/capture/capture-service.ts';
 import { prepareDigest, sendDigest, type DigestDeps } from '../../functions/digest/digest-service.ts';
-import { dueSlots, dueUsers, STARTUP_LOOKBACK_HOURS } from '../../functions/digest/dispatch.ts';
+import { dueSlots, dueUsers, FIRST_RUN_LOOKBACK_HOURS, LOOKBACK_HOURS, lookbackHours, markDispatched, MAX_LOOKBACK_HOURS } from '../../functions/digest/dispatch.ts';
 import { createSendHandler } from '../../functions/digest/send-handler.ts';
+import { startScheduler } from '../../functions/local/scheduler.ts';
 import { localSesMailer } from '../../functions/local/local-mailer.ts';
 import { verifyReplyToken, parseReplyAddress } from '#domain/reply-token';
 import { nextDigestSlot } from '#domain/week';
@@ -94,14 +95,14 @@ describe('a user who captured mail and wrote a note gets a digest that is right 
 describe('sending', () => {
   it('sends exactly one digest per user and week even if the job runs twice, then schedules next week', async () => {
     await capture([{ to: 'jane@acme.com', subject: 'x', text: "I'll send you the report tomorrow.", date: new Date('2026-11-20T10:00:00Z'), messageId: '<s1@x>' }]);
-    expect(await dueUsers(ts.store, MONDAY_8)).toContain(user.userId);
+    expect((await dueUsers(ts.store, MONDAY_8, LOOKBACK_HOURS)).map((d) => d.userId)).toContain(user.userId);
     const first = await sendDigest(deps(), user.userId, MONDAY_8);
     const second = await sendDigest(deps(), user.userId, new Date(MONDAY_8.getTime() + 60_000));
     expect(first.status).toBe('sent');
     expect(second.status).toBe('already-sent');
     const sent = (await ses.sent()).filter((m) => m.destination.to.includes(user.email));
     expect(sent).toHaveLength(1);
-    expect(await dueUsers(ts.store, MONDAY_8)).not.toContain(user.userId);
+    expect((await dueUsers(ts.store, MONDAY_8, LOOKBACK_HOURS)).map((d) => d.userId)).not.toContain(user.userId);
     expect(await ts.store.usersDueAt('2026-12-07T07')).toContain(user.userId);
     expect((await ts.store.getDigest(user.userId, '2026-11-30'))?.status).toBe('sent');
   });
@@ -111,7 +112,7 @@ describe('sending', () => {
     await ts.store.claimDigest(user.userId, { weekOf: '2026-11-30', digestId: '2026-11-30', status: 'sending', items: [] });
     expect((await sendDigest(deps(), user.userId, MONDAY_8)).status).toBe('already-sent');
     expect(await ses.sent()).toHaveLength(0);
-    expect(await dueUsers(ts.store, MONDAY_8)).not.toContain(user.userId);
+    expect((await dueUsers(ts.store, MONDAY_8, LOOKBACK_HOURS)).map((d) => d.userId)).not.toContain(user.userId);
     expect(await ts.store.usersDueAt('2026-12-07T07')).toContain(user.userId);
   });
 
@@ -164,13 +165,15 @@ describe('the digest Lambda (SQS)', () => {
     await capture([{ to: 'jane@acme.com', subject: 'x', text: "I'll send you the report tomorrow.", date: new Date('2026-11-20T10:00:00Z'), messageId: '<q1@x>' }]);
     const handler = createSendHandler(async () => deps(), () => MONDAY_8);
     const rec = (id: string, body: string) => ({ messageId: id, body }) as never;
-    const res = await handler({ Records: [rec('m1', JSON.stringify({ userId: user.userId })), rec('m2', JSON.stringify({ userId: 'u_doesnotexist' })), rec('m3', 'not json')] });
+    const res = await handler({ Records: [rec('m1', JSON.stringify({ userId: user.userId, at: '2026-11-30T07:00:00.000Z' })), rec('m2', JSON.stringify({ userId: 'u_doesnotexist' })), rec('m3', 'not json')] });
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
     expect((await ses.sent()).filter((m) => m.destination.to.includes(user.email))).toHaveLength(1);
   });
 });
 
 describe('the dispatcher', () => {
+  const ids = async (now: Date, lookback = LOOKBACK_HOURS) => (await dueUsers(ts.store, now, lookback)).map((d) => d.userId);
+
   it('finds users by the UTC hour of their local 08:00 across DST, with a look-back for missed runs', async () => {
     const berlin = testUser({ userId: `u_dst${seq}aaa`, email: `dst${seq}@example.org`, aliases: [], tz: 'Europe/Berlin' });
     await ts.store.createUser(berlin);
@@ -178,12 +181,84 @@ describe('the dispatcher', () => {
     const slot = nextDigestSlot(berlin, new Date('2026-03-25T00:00:00Z'));
     expect(slot).toBe('2026-03-30T06');
     await ts.store.updateUser(berlin.userId, {}, slot);
-    expect(await dueUsers(ts.store, new Date('2026-03-30T06:00:05Z'))).toContain(berlin.userId);
-    expect(await dueUsers(ts.store, new Date('2026-03-30T08:10:00Z'))).toContain(berlin.userId); // a missed run is caught up
-    expect(await dueUsers(ts.store, new Date('2026-03-30T05:59:00Z'))).not.toContain(berlin.userId);
+    expect(await ids(new Date('2026-03-30T06:00:05Z'))).toContain(berlin.userId);
+    expect(await ids(new Date('2026-03-30T08:10:00Z'))).toContain(berlin.userId); // a missed run is caught up
+    expect(await ids(new Date('2026-03-30T05:59:00Z'))).not.toContain(berlin.userId);
     expect(dueSlots(new Date('2026-03-30T06:30:00Z'))).toEqual(['2026-03-30T06', '2026-03-30T05', '2026-03-30T04', '2026-03-30T03']);
-    // A service that was off all Monday finds them at start-up, with a week of look-back.
-    expect(await dueUsers(ts.store, new Date('2026-03-31T20:00:00Z'))).not.toContain(berlin.userId);
-    expect(await dueUsers(ts.store, new Date('2026-03-31T20:00:00Z'), STARTUP_LOOKBACK_HOURS)).toContain(berlin.userId);
+    // Each user comes with the slot they were due in: their digest's week is pinned to it.
+    const due = (await dueUsers(ts.store, new Date('2026-03-30T08:10:00Z'), LOOKBACK_HOURS)).find((d) => d.userId === berlin.userId);
+    expect(due?.dueAt).toEqual(new Date('2026-03-30T06:00:00Z'));
+  });
+
+  it('looks back to where the last completed run left off: an outage or a machine that was off loses nobody', async () => {
+    const berlin = testUser({ userId: `u_off${seq}aaa`, email: `off${seq}@example.org`, aliases: [], tz: 'Europe/Berlin' });
+    await ts.store.createUser(berlin);
+    await ts.store.updateUser(berlin.userId, {}, '2026-03-30T06');
+    await markDispatched(ts.store, new Date('2026-03-30T05:00:00Z'));
+    // Off all Monday: Tuesday evening's run still finds the Monday 06:00 slot, 39 hours back.
+    expect(await lookbackHours(ts.store, new Date('2026-03-31T20:00:00Z'))).toBe(39);
+    expect((await dueUsers(ts.store, new Date('2026-03-31T20:00:00Z'))).map((d) => d.userId)).toContain(berlin.userId);
+    // Three hours without a run would have missed them.
+    expect(await ids(new Date('2026-03-31T20:00:00Z'))).not.toContain(berlin.userId);
+    // After a completed run the next looks back only its few hours; a very long outage is capped.
+    await markDispatched(ts.store, new Date('2026-03-31T20:00:00Z'));
+    expect(await lookbackHours(ts.store, new Date('2026-03-31T21:00:00Z'))).toBe(LOOKBACK_HOURS);
+    expect(await lookbackHours(ts.store, new Date('2027-03-31T21:00:00Z'))).toBe(MAX_LOOKBACK_HOURS);
+  });
+
+  it('looks back a week when no run was ever recorded', async () => {
+    const fresh = await startTestStore();
+    try {
+      expect(await lookbackHours(fresh.store, new Date('2026-03-31T20:00:00Z'))).toBe(FIRST_RUN_LOOKBACK_HOURS);
+    } finally {
+      await fresh.stop();
+    }
+  });
+});
+
+describe('the local scheduler', () => {
+  it('retries a digest that failed in a later round, however late, instead of dropping the user', async () => {
+    const fresh = await startTestStore();
+    try {
+      const u = testUser({ userId: `u_sch${seq}aaa`, email: `sch${seq}@example.org`, aliases: [], tz: 'Europe/Berlin' });
+      await fresh.store.createUser(u);
+      await fresh.store.updateUser(u.userId, {}, '2026-11-30T07');
+      let sesDown = true;
+      const real = localSesMailer(ses.endpoint);
+      const mailer = { send: (mail: Parameters<typeof real.send>[0]) => (sesDown ? Promise.reject(new Error('connect ECONNREFUSED')) : real.send(mail)) };
+      let clock = new Date('2026-11-30T06:00:10Z');
+      const scheduler = startScheduler({ ...deps({ mailer }), store: fresh.store }, () => clock);
+      scheduler.stop();
+      await scheduler.firstRound; // an hour before the user is due: nothing to send
+      clock = new Date('2026-11-30T09:00:10Z'); // the 07:00 slot, caught up two hours late
+      await captureBatch({ store: fresh.store, config: { captureAddress: CAPTURE }, log: memoryLogger(), now: () => new Date('2026-11-29T12:00:00Z') }, [
+        { raw: await composeMail({ from: u.email, to: 'jane@acme.com', subject: 'x', text: "I'll send you the report tomorrow.", date: new Date('2026-11-20T10:00:00Z'), messageId: `<sch${seq}@x>` }), envelope: { recipients: [CAPTURE], auth: { verdict: 'trusted' } }, source: 't' },
+      ]);
+      expect(await scheduler.runOnce()).toEqual([{ userId: u.userId, status: 'failed' }]);
+      // The local SES comes back ten hours later, long past the dispatcher's usual three-hour look-back.
+      sesDown = false;
+      clock = new Date('2026-11-30T17:05:00Z');
+      expect(await scheduler.runOnce()).toEqual([{ userId: u.userId, status: 'sent' }]);
+      expect((await fresh.store.getDigest(u.userId, '2026-11-30'))?.status).toBe('sent');
+      expect(await scheduler.runOnce()).toEqual([]);
+    } finally {
+      await fresh.stop();
+    }
+  });
+});
+
+describe('a late digest counts for the week it was due in', () => {
+  it('a Sunday 23:00 digest sent after midnight does not use up next week’s', async () => {
+    const sunday = testUser({ userId: `u_sun${seq}aaa`, email: `sun${seq}@example.org`, aliases: [], tz: 'Europe/Berlin', digestDay: 7, digestHour: 23 });
+    await ts.store.createUser(sunday);
+    user = sunday;
+    await capture([{ to: 'jane@acme.com', subject: 'x', text: "I'll send you the report tomorrow.", date: new Date('2026-11-20T10:00:00Z'), messageId: `<sun${seq}@x>` }]);
+    // Due in the 22:00 UTC slot of Sunday 29 Nov (23:00 Berlin); the run gets to it at 00:30 Berlin, Monday.
+    const late = await sendDigest(deps(), sunday.userId, new Date('2026-11-29T23:30:00Z'), new Date('2026-11-29T22:00:00Z'));
+    expect(late.status).toBe('sent');
+    expect(await ts.store.getDigest(sunday.userId, '2026-11-23')).not.toBeNull();
+    expect(await ts.store.getDigest(sunday.userId, '2026-11-30')).toBeNull();
+    // The next Sunday's digest still goes out.
+    expect((await sendDigest(deps(), sunday.userId, new Date('2026-12-06T22:00:05Z'), new Date('2026-12-06T22:00:00Z'))).status).toBe('sent');
   });
 });

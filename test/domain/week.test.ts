@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextDigestAt, nextDigestSlot, utcHourSlot, weekOf } from '../../functions/domain/week.ts';
+import { digestWeekOf, nextDigestAt, nextDigestSlot, utcHourSlot, weekOf } from '../../functions/domain/week.ts';
 
 const at = (iso: string) => new Date(iso);
 const iso = (d: Date) => d.toISOString();
@@ -101,5 +101,25 @@ describe('utcHourSlot', () => {
 
   it('rejects an invalid date', () => {
     expect(() => utcHourSlot(new Date('nope'))).toThrow(/invalid/);
+  });
+});
+
+describe('digestWeekOf: the week of the scheduled digest nearest the slot it was due in', () => {
+  const user = (tz: string, digestDay: number, digestHour: number) => ({ tz, digestDay, digestHour });
+
+  it('a Sunday 23:00 digest processed after midnight is still last week’s', () => {
+    const sunday = user('Europe/Berlin', 7, 23);
+    expect(digestWeekOf(sunday, new Date('2026-11-29T22:00:00Z'))).toBe('2026-11-23');
+    expect(digestWeekOf(sunday, new Date('2026-11-29T23:30:00Z'))).toBe('2026-11-23');
+    expect(digestWeekOf(sunday, new Date('2026-12-06T22:00:00Z'))).toBe('2026-11-30');
+  });
+
+  it('a preview just before Monday 08:00 is this week’s digest, as is a half-hour zone’s rounded-up slot', () => {
+    expect(digestWeekOf(user('Europe/Berlin', 1, 8), new Date('2026-11-30T05:00:00Z'))).toBe('2026-11-30');
+    expect(digestWeekOf(user('Asia/Kolkata', 1, 8), new Date('2026-11-30T03:00:00Z'))).toBe('2026-11-30');
+  });
+
+  it('holds across the spring DST change', () => {
+    expect(digestWeekOf(user('Europe/Berlin', 7, 23), new Date('2026-03-29T21:00:00Z'))).toBe('2026-03-23');
   });
 });

@@ -10,7 +10,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_INDEX, DUE_INDEX, TABLE_DEFINITION, TTL_ATTRIBUTE } from '#adapters/table-schema';
+import { DISPATCH_MARK, LOCAL_INDEX, DUE_INDEX, TABLE_DEFINITION, TTL_ATTRIBUTE } from '#adapters/table-schema';
 import { allStatements, asArray, synthNurture, TEST_DOMAIN, type Synthesized } from './synth.ts';
 
 type Json = Record<string, any>;
@@ -133,17 +133,22 @@ describe('IAM: least privilege', () => {
     expect(JSON.stringify(confirmations.Resource)).toContain(logicalId('DigestConfig', 'AWS::SES::ConfigurationSet'));
   });
 
-  it('DynamoDB: no Scan anywhere; the public unsubscribe function may only UpdateItem, the dispatcher only Query the due index', () => {
+  it('DynamoDB: no Scan anywhere; the public unsubscribe function may only UpdateItem, the dispatcher only Query the due index and keep its mark', () => {
     const ddb = allStatements(template).filter((x) => asArray(x.statement.Action).some((a) => String(a).startsWith('dynamodb:')));
     expect(ddb.flatMap((x) => asArray(x.statement.Action))).not.toContain('dynamodb:Scan');
     expect(statementsOf('Unsubscribe').find((st) => JSON.stringify(st.Action).includes('dynamodb'))).toMatchObject({
       Action: 'dynamodb:UpdateItem',
       Resource: { 'Fn::GetAtt': [logicalId('Table', 'AWS::DynamoDB::Table'), 'Arn'] },
     });
-    const dispatch = statementsOf('Dispatch').find((st) => JSON.stringify(st.Action).includes('dynamodb'))!;
-    expect(dispatch.Action).toBe('dynamodb:Query');
-    expect(JSON.stringify(dispatch.Resource)).toContain(`/index/${DUE_INDEX.name}`);
-    expect(JSON.stringify(dispatch.Resource)).not.toContain(`/index/${LOCAL_INDEX.name}`);
+    const [dispatch, mark, ...more] = statementsOf('Dispatch').filter((st) => JSON.stringify(st.Action).includes('dynamodb'));
+    expect(more).toEqual([]);
+    expect(dispatch!.Action).toBe('dynamodb:Query');
+    expect(JSON.stringify(dispatch!.Resource)).toContain(`/index/${DUE_INDEX.name}`);
+    expect(JSON.stringify(dispatch!.Resource)).not.toContain(`/index/${LOCAL_INDEX.name}`);
+    expect(mark).toMatchObject({
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [DISPATCH_MARK.pk] } },
+    });
     expect(statementsOf('Feedback').find((st) => JSON.stringify(st.Action).includes('dynamodb'))!.Action).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
   });
 
