@@ -5,7 +5,7 @@
  * Rules (each one is pinned by test/domain/digest-select.test.ts):
  * - check-in: contacts gone cold relative to their own rhythm, weighted by how strong the relationship was.
  * - follow-up: people first met or first written to 2–7 days ago with nothing sent since.
- * - promise: open promises, overdue first; "likely-done" ones shown once for an `undo`.
+ * - promise: open promises, overdue first (most recently due first); "likely-done" ones shown once for an `undo`.
  * - connection: promised introductions, plus at most two explainable suggested introductions.
  */
 import { DateTime } from 'luxon';
@@ -374,7 +374,7 @@ export function isOpenPromise(p: StoredPromise, nowMs: number): boolean {
 
 /** The promises a digest shows, each list in reading order. */
 export interface PromisesShown {
-  /** Open, not introductions: the first MAX_PROMISE_ITEMS, overdue first. */
+  /** Open, not introductions: the first MAX_PROMISE_ITEMS, overdue first (most recently due first). */
   readonly open: readonly StoredPromise[];
   /** Open promises left out to keep the mail short. */
   readonly more: number;
@@ -410,11 +410,15 @@ function selectPromises(shown: PromisesShown, ctx: Ctx): { items: Draft[]; more:
   return { items: [...open, ...looksDone], more: shown.more };
 }
 
-/** Overdue first (most late first), then by due day, then oldest first. */
+/**
+ * Overdue first, the most recently due of them first: this week's slipped promise is the one still worth keeping,
+ * and a year of imported mail must not bury it under promises long past. Then upcoming ones by due day.
+ */
 function comparePromises(a: StoredPromise, b: StoredPromise, today: string): number {
   const lateA = a.due < today ? 0 : 1;
   const lateB = b.due < today ? 0 : 1;
-  return lateA - lateB || a.due.localeCompare(b.due) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+  const byDue = lateA === 0 && lateB === 0 ? b.due.localeCompare(a.due) : a.due.localeCompare(b.due);
+  return lateA - lateB || byDue || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 }
 
 function promiseWhy(p: StoredPromise, ctx: Ctx): string {
@@ -441,7 +445,12 @@ function looksDoneDrafts(promises: readonly StoredPromise[], section: DigestSect
 
 function selectPromisedIntroductions(shown: PromisesShown, ctx: Ctx): Draft[] {
   const open = shown.introductions.map((p): Draft => {
-      const others = (p.introduce ?? []).map((who) => resolvePerson(who, ctx));
+      // The person the offer was made to is not also someone to introduce them to ("introduce you to Sam").
+      const recipientNames = new Set(p.to.flatMap((e) => personNames(ctx.byEmail.get(e))));
+      const others = (p.introduce ?? [])
+        .filter((who) => !recipientNames.has(who.trim().toLowerCase()))
+        .map((who) => resolvePerson(who, ctx))
+        .filter((o) => !(o.email && p.to.includes(o.email)));
       const text = others.length
         ? `Introduce ${peopleNames(p.to, ctx)} to ${joinNames(others.map((o) => o.name))}, as you offered`
         : `Make the introduction you offered ${peopleNames(p.to, ctx)}`;
@@ -626,7 +635,8 @@ function digestSubject(items: readonly DigestItem[], ctx: Ctx): string {
       : late.length > 1
         ? `${late.length} promises are overdue`
         : first.text.replace(/^(\w)/, (m) => m.toLowerCase()).replace(/[?.]$/, '');
-  const rest = late.length > 0 ? items.length - late.length : items.length - 1;
+  // "and N more": the items besides those the lead speaks of (overdue ones not shown aren't items).
+  const rest = late.length > 0 ? items.filter((i) => !(i.overdue && !i.looksDone)).length : items.length - 1;
   return truncate(`${prefix}: ${lead}${rest > 0 ? `, and ${rest} more` : ''}`, 120);
 }
 
@@ -660,13 +670,19 @@ function peopleNames(emails: readonly string[], ctx: Ctx): string {
 }
 
 /** An address or a name as found in a promise, matched to a contact when possible. */
+/** The lower-case names a contact goes by in a promise: full name and first name. */
+function personNames(c: Contact | undefined): string[] {
+  if (!c?.name) return [];
+  return [c.name.toLowerCase(), firstName(c)?.toLowerCase()].filter((n): n is string => !!n);
+}
+
 function resolvePerson(who: string, ctx: Ctx): { name: string; email?: string } {
   const key = who.trim().toLowerCase();
   const byAddress = ctx.byEmail.get(key);
   if (byAddress) return { name: displayName(byAddress), email: byAddress.email };
   // A bare name is the strongest relationship of that name (the introduction pool is ordered by strength).
   for (const c of ctx.namePool) {
-    if (c.name && (c.name.toLowerCase() === key || firstName(c)?.toLowerCase() === key)) {
+    if (personNames(c).includes(key)) {
       return { name: displayName(c), email: c.email };
     }
   }

@@ -3,6 +3,7 @@ import {
   checkinScore,
   learnedRhythmDays,
   mailtoUrl,
+  MAX_PROMISE_ITEMS,
   selectDigest,
   topicWords,
   type DigestInput,
@@ -257,17 +258,29 @@ describe('promises', () => {
       ],
     });
     const items = section(m, 'promise');
-    expect(items.map((i) => i.promiseId)).toEqual(['late10', 'late3', 'today', 'later']);
-    expect(items[1]).toMatchObject({
+    expect(items.map((i) => i.promiseId)).toEqual(['late3', 'late10', 'today', 'later']);
+    expect(items[0]).toMatchObject({
       text: 'You promised Jane Doe: “I’ll send the deck by Friday.”',
       why: 'due Friday, 3 days late · promised 6 days ago',
       contacts: ['jane@acme.example'],
       overdue: true,
     });
-    expect(items[0]?.why).toBe('due 20 Nov, 10 days late · promised 6 days ago');
+    expect(items[1]?.why).toBe('due 20 Nov, 10 days late · promised 6 days ago');
     expect(items[2]?.why).toBe('due today · promised 6 days ago');
     expect(items[3]?.why).toBe('due Friday · promised 3 weeks ago');
     expect(items[3]?.overdue).toBeUndefined();
+  });
+
+  it('a promise slipped this week is not buried under a year of stale ones from imported mail', () => {
+    const stale = Array.from({ length: 15 }, (_, i) => promise(`old${i}`, { due: `2025-${String(i % 12 + 1).padStart(2, '0')}-10`, createdAt: '2025-01-01T00:00:00.000Z' }));
+    const intro = promise('intro', { action: 'introduce', introduce: ['Sam'], due: '2026-12-10' });
+    const m = digest({ contacts, promises: [...stale, promise('fresh', { due: '2026-11-27' }), intro] });
+    const items = section(m, 'promise');
+    expect(items[0]?.promiseId).toBe('fresh');
+    expect(items).toHaveLength(MAX_PROMISE_ITEMS);
+    expect(m.sections.find((x) => x.key === 'promise')?.moreCount).toBe(16 - MAX_PROMISE_ITEMS);
+    // The subject counts every overdue promise, and "more" only the items besides them.
+    expect(m.subject).toBe('Your week of 30 Nov: 16 promises are overdue, and 1 more');
   });
 
   it('counts a snoozed promise once its snooze is over; never done or dropped ones', () => {
@@ -328,6 +341,14 @@ describe('connections', () => {
       contacts: ['sam@r.example', 'priya@f.example'],
       mailto: 'mailto:sam@r.example,priya@f.example?subject=Introduction%3A%20Sam%20and%20Priya',
     });
+  });
+
+  it('never names the person the offer was made to as someone to introduce them to', () => {
+    const m = digest({
+      contacts: [strong('jane@acme.example', 'Jane Doe', 'x'), strong('sam@r.example', 'Sam Lee', 'y')],
+      promises: [promise('i2', { action: 'introduce', to: ['jane@acme.example'], introduce: ['Jane Doe', 'Sam Lee'], text: 'I’ll introduce you to Sam Lee next week.' })],
+    });
+    expect(section(m, 'connection')[0]).toMatchObject({ text: 'Introduce Jane Doe to Sam Lee, as you offered', contacts: ['jane@acme.example', 'sam@r.example'] });
   });
 
   it('suggests two strong contacts who share a topic, explaining why', () => {
