@@ -96,9 +96,11 @@ async function applyReply(
     const parsed = parseInlineReply({ text: mail.text, html: mail.html, now, tz: user.tz });
     unknown = parsed.unknown;
     const plan = planCommands({ digest: toDigestRef(digest), commands: parsed.commands, settings: { checkins: user.checkins, paused: user.paused } });
+    // Settings changes build on each other ("more, more" is two more): each sees the user as the last one left it.
+    let current = user;
     for (const change of plan.changes) {
       try {
-        await applyChange(deps.store, user, change, now);
+        current = await applyChange(deps.store, current, change, now);
       } catch (err) {
         // The promise or contact was erased since the digest: nothing left to change.
         if (!(err instanceof ConditionalCheckFailedException)) throw err;
@@ -114,8 +116,11 @@ function toDigestRef(d: StoredDigest) {
   return { digestId: d.digestId, weekOf: d.weekOf, items: d.items.map((i) => ({ ...i, section: i.section as 'checkin' | 'followup' | 'promise' | 'connection' })) };
 }
 
-/** One planned change → one store write. Numbers were resolved against the digest answered, not today's. */
-async function applyChange(store: Store, user: User, change: Change, now: Date): Promise<void> {
+/**
+ * One planned change → one store write. Numbers were resolved against the digest answered, not today's. Returns the
+ * user as the change left them.
+ */
+async function applyChange(store: Store, user: User, change: Change, now: Date): Promise<User> {
   const at = now.toISOString();
   switch (change.type) {
     case 'promise-state':
@@ -123,18 +128,21 @@ async function applyChange(store: Store, user: User, change: Change, now: Date):
         state: change.state,
         snoozedUntil: change.state === 'snoozed' ? change.until : undefined,
         closedAt: change.state === 'done' || change.state === 'dropped' ? at : undefined,
+        // Reopened ("undo" on a looks-done item): forget the evidence and that it was shown, so the promise is listed
+        // as open again and a later delivering mail can mark it, and show it, once more.
+        ...(change.state === 'open' ? { evidence: undefined, looksDoneShownAt: undefined } : {}),
       });
-      return;
+      return user;
     case 'contact-done':
       await store.updateContact(user.userId, change.email, { checkedInAt: at, ignoredSuggestions: 0 });
-      return;
+      return user;
     case 'contact-reopen':
       await store.updateContact(user.userId, change.email, { checkedInAt: undefined, skipUntil: undefined });
-      return;
+      return user;
     case 'contact-skip':
     case 'contact-snooze':
       await store.updateContact(user.userId, change.email, { skipUntil: change.until });
-      return;
+      return user;
     case 'settings': {
       const checkins = change.checkinsDelta ? Math.min(10, Math.max(1, user.checkins + change.checkinsDelta)) : undefined;
       const paused = change.paused;
@@ -142,13 +150,13 @@ async function applyChange(store: Store, user: User, change: Change, now: Date):
       // Resuming also clears a bounce mark: the user is writing to us, so their address works again.
       const resume = paused === false ? { paused, bouncing: undefined } : paused === true ? { paused } : {};
       await store.updateUser(user.userId, { ...resume, ...(checkins !== undefined ? { checkins } : {}) }, slot);
-      return;
+      return { ...user, ...(paused !== undefined ? { paused } : {}), ...(checkins !== undefined ? { checkins } : {}) };
     }
     case 'distrust-wording': {
       const promise = await store.getPromise(user.userId, change.promiseId);
       if (promise) await store.addDistrust(user.userId, normalizePromiseText(promise.text));
       await store.updatePromise(user.userId, change.promiseId, { state: 'dropped', closedAt: at });
-      return;
+      return user;
     }
   }
 }

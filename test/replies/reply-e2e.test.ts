@@ -134,6 +134,44 @@ describe('replying "done" to the digest from a mail client', () => {
   });
 });
 
+describe('settings in one reply build on each other', () => {
+  it('"more" twice is two more check-ins, as the confirmation says', async () => {
+    const d = await seedAndSendDigest();
+    await asUser().sendMail({ from: user.email, to: d.replyTo, subject: `Re: ${d.subject}`, text: 'more\nmore' });
+    expect((await rt.store.getUser(user.userId))?.checkins).toBe(user.checkins + 2);
+    const confirmation = (await sesStore()).find((m) => m.destination.to.includes(user.email) && /change/.test(m.subject));
+    expect(confirmation?.body.text).toContain(`${user.checkins + 1} → ${user.checkins + 2}`);
+  });
+});
+
+describe('undo on a promise that looks done', () => {
+  it('reopens it: the next digest lists it as open, and a later delivery can mark it again', async () => {
+    const mails = await Promise.all([
+      composeMail({ from: user.email, to: 'Jane Doe <jane@acme.com>', subject: 'deck', text: "Hi Jane, I'll send you the deck by Friday.", date: new Date('2026-11-23T10:00:00Z'), messageId: `<undo-p${seq}@x>` }),
+      composeMail({ from: user.email, to: 'Jane Doe <jane@acme.com>', subject: 'The deck', text: 'Here is the deck.', date: new Date('2026-11-25T10:00:00Z'), messageId: `<undo-d${seq}@x>`, attachments: [{ filename: 'deck.pdf', content: Buffer.from('%PDF-1.4 fake') }] }),
+    ]);
+    await captureBatch({ store: rt.store, config: { captureAddress: CAPTURE }, log: memoryLogger(), now: () => MONDAY_8 }, mails.map((raw) => ({ raw, envelope: { recipients: [], auth: { verdict: 'trusted' } }, source: 'seed' })));
+    const prepared = await prepareDigest(digestDeps(), user, MONDAY_8);
+    const looksDone = prepared.json.items.find((i) => i.looksDone);
+    expect(looksDone?.text).toMatch(/deck/);
+    expect((await sendDigest(digestDeps(), user.userId, MONDAY_8)).status).toBe('sent');
+
+    await asUser().sendMail({ from: user.email, to: prepared.replyTo, subject: `Re: ${prepared.rendered.subject}`, text: `undo ${looksDone!.n}` });
+    const promise = await rt.store.getPromise(user.userId, looksDone!.promiseId!);
+    expect(promise?.state).toBe('open');
+    expect(promise?.evidence).toBeUndefined();
+    expect(promise?.looksDoneShownAt).toBeUndefined();
+    const nextWeek = await prepareDigest(digestDeps(), user, new Date('2026-12-07T07:00:00Z'));
+    expect(nextWeek.json.items.find((i) => i.promiseId === promise!.id)).toMatchObject({ section: 'promise' });
+    expect(nextWeek.json.items.find((i) => i.promiseId === promise!.id)?.looksDone).toBeUndefined();
+    // The deck really goes out on Wednesday: shown as looking done again.
+    const delivery = await composeMail({ from: user.email, to: 'jane@acme.com', subject: 'Deck v2', text: 'The final deck.', date: new Date('2026-12-02T10:00:00Z'), messageId: `<undo-d2${seq}@x>`, attachments: [{ filename: 'deck-v2.pdf', content: Buffer.from('%PDF-1.4 fake') }] });
+    await captureBatch({ store: rt.store, config: { captureAddress: CAPTURE }, log: memoryLogger(), now: () => new Date('2026-12-02T11:00:00Z') }, [{ raw: delivery, envelope: { recipients: [], auth: { verdict: 'trusted' } }, source: 'seed' }]);
+    const after = await prepareDigest(digestDeps(), user, new Date('2026-12-07T07:00:00Z'));
+    expect(after.json.items.find((i) => i.promiseId === promise!.id)?.looksDone).toBe(true);
+  });
+});
+
 describe('only the real user can change their data', () => {
   it('ignores a reply without SMTP AUTH', async () => {
     const d = await seedAndSendDigest();
