@@ -256,6 +256,7 @@ program
         return print(result.status === 'sent' ? `Sent (${result.items} items); see ${ctx.service.ses}/` : `Not sent: ${result.status}`);
       }
       const d = await prepareDigest(deps, user, now);
+      if (user.paused) process.stderr.write('nurture: this user’s digest is paused: this is what it holds, but nothing is sent until they reply "resume"\n');
       const body = o.format === 'json' ? JSON.stringify(d.json, null, 2) : o.format === 'html' ? d.rendered.html : o.format === 'eml' ? d.mime : d.rendered.text;
       if (o.out) await writeFile(o.out, body);
       else if (Buffer.isBuffer(body)) process.stdout.write(body);

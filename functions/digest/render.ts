@@ -75,7 +75,7 @@ function viewModel(model: DigestModel, opts: RenderOptions) {
   const count = model.items.length;
   const intro = model.empty
     ? `${first ? `Hi ${first}, nothing` : 'Nothing'} needs you this week. Enjoy it.`
-    : `${first ? `Hi ${first}, here are` : 'Here are'} ${count === 1 ? 'one thing' : `${count} things`} worth a few minutes this week. Reply with an item’s number to act on it.`;
+    : `${first ? `Hi ${first}, here are` : 'Here are'} ${count === 1 ? 'one thing' : `${count} things`} worth a few minutes this week. To act on one, reply with what to do and its number, like “done 1”.`;
   return {
     lang: 'en',
     appName,

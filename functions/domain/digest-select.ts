@@ -139,12 +139,11 @@ export function selectDigest(input: DigestInput): DigestModel {
   const today = DateTime.fromMillis(nowMs, { zone: user.tz }).toISODate() as string;
   const own = new Set([user.email, ...user.aliases].map((a) => a.toLowerCase()));
   const byEmail = new Map(input.contacts.map((c) => [c.email, c] as const));
-  // A paused user gets nothing; so do contacts the user skipped, and the user's own addresses.
-  const contacts = user.paused
-    ? []
-    : input.contacts.filter((c) => !own.has(c.email.toLowerCase()) && !isSkipped(c, nowMs));
+  // Contacts the user skipped, and the user's own addresses, never appear. (A paused user's digest is not sent, but
+  // a preview still shows what it holds.)
+  const contacts = input.contacts.filter((c) => !own.has(c.email.toLowerCase()) && !isSkipped(c, nowMs));
   const ctx: Ctx = { input, nowMs, today, byEmail, namePool: introPool(contacts) };
-  const promises = user.paused ? [] : input.promises;
+  const promises = input.promises;
 
   const followups = selectFollowups(contacts, ctx);
   const shown = promisesShown(promises, nowMs, today, input.looksDoneAlreadyShown);

@@ -137,14 +137,11 @@ describe('check-ins', () => {
     expect(emailsIn(digest({ contacts: [expired] }), 'checkin')).toEqual(['skip@a.example']);
   });
 
-  it('sends nothing to a paused user', () => {
-    const m = digest({
-      user: { ...USER, paused: true },
-      contacts: [contact('a@a.example')],
-      promises: [promise('p1', { due: '2026-11-20' })],
-    });
-    expect(m.empty).toBe(true);
-    expect(m.items).toEqual([]);
+  it('shows a paused user what their digest holds (pausing stops the sending, see digest-service)', () => {
+    const input = { contacts: [contact('a@a.example')], promises: [promise('p1', { due: '2026-11-20' })] };
+    const paused = digest({ user: { ...USER, paused: true }, ...input });
+    expect(paused.empty).toBe(false);
+    expect(paused.items).toEqual(digest(input).items);
   });
 
   it('never suggests the user’s own addresses', () => {

@@ -20,7 +20,7 @@ const TZ = 'Europe/Berlin';
 /** The plain-text digest as the renderer lays it out (numbers padded to four columns, help block at the end). */
 const DIGEST_TEXT = `Nurture · Your week of 30 November 2026
 
-Hi Maria, here are 4 things worth a few minutes this week. Reply with an item’s number to act on it.
+Hi Maria, here are 4 things worth a few minutes this week. To act on one, reply with what to do and its number, like “done 1”.
 
 
 CHECK IN
