@@ -126,6 +126,9 @@ const COMMIT_HEAD =
 const NOTE_HEAD =
   /\b(?:promised(?:\s+(?:to|him|her|them|[a-z]+))?(?:\s+(?:i'd|i would|to))?|told (?:him|her|them|[a-z]+) (?:i'd|i would|i'll|we'd|we would|we'll)|(?:i\s+)?(?:need|have|must|should|got) to|owe (?:him|her|them|[a-z]+)|to do:)\s+/giu;
 
+/** "promised <someone> <a thing>": a note's commitment to send that thing. */
+const PROMISED_THING = /\b[Pp]romised\s+(?:him|her|them|[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s+(?:the|a|an|my|our|some|this|that|those|these|his|her|their)\s+\w/u;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Negative cues
 
@@ -159,6 +162,11 @@ export function detectCommitment(sentence: string, options: { isNote?: boolean }
   // "Distillate and unleaded charts to follow." — the deliverable announced without a subject.
   if (/\b[a-z]+s?\s+(?:to follow|will follow)\s*[.!]?\s*$/iu.test(s) && !/\b(?:you|he|she|they)\b[^.]*to follow/iu.test(s)) {
     return { action: 'send', index: s.search(/to follow|will follow/iu) };
+  }
+  // A note may say what was promised as a thing given: "promised her the app link", "Promised Jane a copy".
+  if (options.isNote) {
+    const given = PROMISED_THING.exec(s);
+    if (given && !READER_CONDITION.test(s.slice(0, given.index))) return { action: 'send', index: given.index };
   }
   // A note to self may be a bare imperative: "Send Jane the Lisbon deck".
   if (options.isNote) {

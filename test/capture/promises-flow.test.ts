@@ -81,6 +81,12 @@ describe('promises from captured mail, end to end', () => {
     expect(out?.promises[0]).toMatchObject({ action: 'send', to: ['tom@startup.io'] });
   });
 
+  it('finds the promise in the README’s own example note ("promised her the app link")', async () => {
+    const raw = await composeMail({ from: user.email, to: CAPTURE, subject: 'meetup', date: new Date('2026-11-22T18:00:00Z'), messageId: '<p5b@example.org>', text: 'Met Jane Doe <jane@acme.com> at the meetup — promised her the app link.' });
+    const [out] = await captureBatch(deps(), [{ raw, envelope: trusted, source: 't' }]);
+    expect(out?.promises[0]).toMatchObject({ action: 'send', to: ['jane@acme.com'] });
+  });
+
   it('never marks "likely done" a promise the user dropped meanwhile', async () => {
     const promise = await composeMail({ from: user.email, to: 'lee@corp.io', subject: 'slides', date: new Date('2026-11-20T09:00:00Z'), messageId: '<p6@example.org>', text: "I'll send you the slides tomorrow." });
     await captureBatch(deps(), [{ raw: promise, envelope: trusted, source: 't' }]);

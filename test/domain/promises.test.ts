@@ -171,4 +171,13 @@ describe('detectCommitment', () => {
     expect(detectCommitment('Send Jane the Lisbon deck.')).toBeNull();
     expect(detectCommitment('Send Jane the Lisbon deck.', { isNote: true })?.action).toBe('send');
   });
+
+  it('reads "promised her the app link" in a note as a promise to send it', () => {
+    expect(detectCommitment('Met Jane Doe at the meetup — promised her the app link.', { isNote: true })?.action).toBe('send');
+    expect(detectCommitment('Promised Jane the app link by Friday.', { isNote: true })?.action).toBe('send');
+    expect(detectCommitment('Promised Jane Doe a copy of the report.', { isNote: true })?.action).toBe('send');
+    // Not a thing given: a promise someone made to the user, or past talk outside a note.
+    expect(detectCommitment('She promised me the app link.', { isNote: true })).toBeNull();
+    expect(detectCommitment('Met Jane at the meetup — promised her the app link.')).toBeNull();
+  });
 });
