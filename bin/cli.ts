@@ -276,8 +276,19 @@ program
     });
   });
 
+// `nurture promises | head`: the reader went away; that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
+/** A file the user named can't be read ("ENOENT: no such file or directory, stat 'x.mbox'"): their mistake, one line. */
+const isFileError = (err: unknown): err is NodeJS.ErrnoException =>
+  err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string' && typeof (err as NodeJS.ErrnoException).path === 'string';
+
 program.parseAsync().catch((err: unknown) => {
-  if (err instanceof ZodError) process.stderr.write(`nurture: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
+  if (isFileError(err)) process.stderr.write(`nurture: ${err.message}\n`);
+  else if (err instanceof ZodError) process.stderr.write(`nurture: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
   else if (err instanceof Error && ['UsageError', 'AddressTakenError', 'ConfigError', 'AlreadyRunningError', 'JavaMissingError', 'TableVersionError'].includes(err.name)) process.stderr.write(`nurture: ${err.message}\n`);
   else process.stderr.write(`nurture: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;
