@@ -30,6 +30,15 @@ export class AddressTakenError extends Error {
   override name = 'AddressTakenError';
 }
 
+/**
+ * A `sending` digest claim older than this was left by a run that crashed or timed out mid-send (a send Lambda runs
+ * at most a minute): a retry may take it over. The cost of a takeover is a possible second copy, with the same
+ * Message-ID, if the crash came after SES accepted the mail and before the claim was marked sent.
+ */
+export const DIGEST_CLAIM_STALE_MS = 15 * 60_000;
+
+class TakenOver extends Error {}
+
 /** The table can't be brought to this version from here: the message says what to do instead. */
 export class TableVersionError extends Error {
   override name = 'TableVersionError';
@@ -45,6 +54,8 @@ export interface StoredDigest {
   readonly weekOf: string;
   readonly digestId: string;
   readonly status: 'sending' | 'sent' | 'empty';
+  /** When the claim was made (ISO): a `sending` claim older than DIGEST_CLAIM_STALE_MS was left by a crash. */
+  readonly claimedAt?: string;
   readonly messageId?: string;
   readonly sentAt?: string;
   readonly items: readonly { n: number; section: string; contacts: string[]; promiseId: string | null; text: string }[];
@@ -480,9 +491,38 @@ export class Store {
 
   // ---- digests -----------------------------------------------------------------------------
 
-  /** Claims the user's digest for a week; false when it was already claimed (the job ran twice). */
-  async claimDigest(userId: string, digest: StoredDigest): Promise<boolean> {
-    return this.putIfAbsent({ pk: userPk(userId), sk: `DIGEST#${digest.weekOf}`, ...digest });
+  /**
+   * Claims the user's digest for a week: 'claimed', or 'taken-over' when a `sending` claim was left stale by a crash
+   * or a timeout (its send never confirmed); otherwise the claim that stands ('sending' by a run still at it, or
+   * 'done': sent or found empty).
+   */
+  async claimDigest(userId: string, digest: StoredDigest, now: Date): Promise<'claimed' | 'taken-over' | 'sending' | 'done'> {
+    const item = { pk: userPk(userId), sk: `DIGEST#${digest.weekOf}`, ...digest, claimedAt: now.toISOString() };
+    try {
+      await this.send('PutItem', () =>
+        this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk) OR (#s = :sending AND (attribute_not_exists(claimedAt) OR claimedAt < :stale))',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':sending': 'sending', ':stale': new Date(now.getTime() - DIGEST_CLAIM_STALE_MS).toISOString() },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
+      ).then((res) => {
+        if (res.Attributes) throw new TakenOver();
+      });
+      return 'claimed';
+    } catch (err) {
+      if (err instanceof TakenOver) return 'taken-over';
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      // Rare (a second run for the same week): one read to tell a run still sending from a finished one.
+      const standing = await this.send('GetItem', () =>
+        this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk }, ConsistentRead: true, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'status' } })),
+      );
+      return standing.Item?.status === 'sending' ? 'sending' : 'done';
+    }
   }
 
   async getDigest(userId: string, weekOf: string): Promise<StoredDigest | null> {
@@ -506,16 +546,16 @@ export class Store {
     );
   }
 
-  /** Drops a claim whose send failed, so a retry can send. */
+  /** Drops a claim whose send failed (a digest, or an empty week's one-line note), so a retry can send. */
   async releaseDigest(userId: string, weekOf: string): Promise<void> {
     await this.send('DeleteItem', () =>
       this.db.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: { pk: userPk(userId), sk: `DIGEST#${weekOf}` },
-          ConditionExpression: '#s = :sending',
+          ConditionExpression: '#s IN (:sending, :empty)',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':sending': 'sending' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':empty': 'empty' },
         }),
       ),
     );

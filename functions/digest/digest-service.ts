@@ -109,12 +109,17 @@ export async function sendDigest(deps: DigestDeps, userId: string, now: Date, du
     items: prepared.model.items.map((i) => ({ n: i.n, section: i.section, contacts: [...i.contacts], promiseId: i.promiseId, text: i.text })),
   };
   const next = nextDigestSlot(user, now);
-  if (!(await deps.store.claimDigest(userId, record))) {
-    // Sent (or being sent, or lost in a crash after the claim) this week: never send twice, but always move the
-    // user on to next week, or they would drop out of the schedule for good.
+  const claim = await deps.store.claimDigest(userId, record, now);
+  // Another run is sending this week's digest right now: retry later (SQS redelivers), when it has finished or
+  // its claim has gone stale.
+  if (claim === 'sending') throw new DigestInProgressError(`${userId}'s digest of ${week} is being sent by another run`);
+  if (claim === 'done') {
+    // Sent (or found empty) this week: never send twice, but always move the user on to next week, or they would
+    // drop out of the schedule for good.
     await deps.store.updateUser(userId, {}, next);
     return { status: 'already-sent' };
   }
+  if (claim === 'taken-over') deps.log.warn('digest claim left by a run that never finished: sending it now', { userId, week });
   if (prepared.model.empty && !user.emptyWeekNote) {
     await deps.store.updateUser(userId, {}, next);
     deps.log.info('digest empty: nothing sent', { userId, week });
@@ -125,7 +130,8 @@ export async function sendDigest(deps: DigestDeps, userId: string, now: Date, du
   try {
     ({ messageId } = await deps.mailer.send({ from: deps.fromAddress, to: [user.email], raw: prepared.mime, configurationSet: deps.configurationSet }));
   } catch (err) {
-    await deps.store.releaseDigest(userId, week); // let the retry send it
+    // Let the retry send it; a failed release must not hide why the send failed (the claim then goes stale).
+    await deps.store.releaseDigest(userId, week).catch((releaseErr: unknown) => deps.log.error('digest claim not released', { userId, week, error: String(releaseErr) }));
     throw err;
   }
   await deps.store.markDigest(userId, week, { status: 'sent', messageId: prepared.messageId, sentAt: now.toISOString() });
@@ -133,6 +139,10 @@ export async function sendDigest(deps: DigestDeps, userId: string, now: Date, du
   await deps.store.updateUser(userId, {}, next);
   deps.log.info('digest sent', { userId, week, items: prepared.model.items.length, sesMessageId: messageId });
   return { status: 'sent', messageId, items: prepared.model.items.length };
+}
+
+export class DigestInProgressError extends Error {
+  override name = 'DigestInProgressError';
 }
 
 /** Contacts are read this many at a time in descending check-in bound; the first page covers the introduction pool. */

@@ -4,7 +4,7 @@
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { createDocumentClient } from '#adapters/dynamo-client';
 import { sesMailer } from '#adapters/mailer';
@@ -16,11 +16,22 @@ import { sendDigest, type DigestDeps } from './digest-service.ts';
 
 const Body = z.object({ userId: z.string().regex(/^u_[a-z0-9]{4,40}$/), at: z.string().datetime().optional() });
 
+/**
+ * Time one digest may need (load, render, send with its retries). A record started with less left could be cut off
+ * by the Lambda timeout mid-send; it is handed back to SQS instead, untouched.
+ */
+export const DIGEST_BUDGET_MS = 15_000;
+
 export function createSendHandler(deps: () => Promise<DigestDeps>, now: () => Date = () => new Date()) {
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  return async (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SQSBatchResponse> => {
     const d = await deps();
     const failures: { itemIdentifier: string }[] = [];
-    for (const record of event.Records) {
+    for (const [i, record] of event.Records.entries()) {
+      if (context && context.getRemainingTimeInMillis() < DIGEST_BUDGET_MS) {
+        d.log.warn('out of time: handing the rest of the batch back to the queue', { left: event.Records.length - i });
+        failures.push(...event.Records.slice(i).map((r) => ({ itemIdentifier: r.messageId })));
+        break;
+      }
       const body = Body.safeParse(safeJson(record.body));
       if (!body.success) {
         d.log.error('invalid digest message dropped', { messageId: record.messageId });

@@ -141,7 +141,7 @@ describe('the digest reads only candidate contacts, and selects exactly what it 
     await store.putInteractions(w.user.userId, w.interactions);
     await store.addPromises(w.user.userId, w.promises);
     const previousWeek = DateTime.fromISO(weekOf(NOW, w.user.tz)).minus({ weeks: 1 }).toISODate()!;
-    await store.claimDigest(w.user.userId, { weekOf: previousWeek, digestId: previousWeek, status: 'sent', items: w.lastWeekSuggested.map((e, i) => ({ n: i + 1, section: 'checkin', contacts: [e], promiseId: null, text: '' })) });
+    await store.claimDigest(w.user.userId, { weekOf: previousWeek, digestId: previousWeek, status: 'sent', items: w.lastWeekSuggested.map((e, i) => ({ n: i + 1, section: 'checkin', contacts: [e], promiseId: null, text: '' })) }, NOW);
 
     const before = store.metrics.consumedCapacity;
     const stored = await store.listContacts(w.user.userId);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sesMailer } from '#adapters/mailer';
 import { memoryLogger } from '#commons/logger';
 import { captureBatch } from '../../functions/capture/capture-service.ts';
-import { prepareDigest, sendDigest, type DigestDeps } from '../../functions/digest/digest-service.ts';
+import { DigestInProgressError, prepareDigest, sendDigest, type DigestDeps } from '../../functions/digest/digest-service.ts';
 import { dueSlots, dueUsers, FIRST_RUN_LOOKBACK_HOURS, LOOKBACK_HOURS, lookbackHours, markDispatched, MAX_LOOKBACK_HOURS } from '../../functions/digest/dispatch.ts';
 import { createSendHandler } from '../../functions/digest/send-handler.ts';
 import { startScheduler } from '../../functions/local/scheduler.ts';
@@ -107,13 +107,28 @@ describe('sending', () => {
     expect((await ts.store.getDigest(user.userId, '2026-11-30'))?.status).toBe('sent');
   });
 
-  it('moves a user whose week was already claimed (e.g. a crash after the claim) on to next week, without sending', async () => {
+  it('moves a user whose week was already sent on to next week, without sending', async () => {
     await capture([{ to: 'jane@acme.com', subject: 'x', text: "I'll send you the report tomorrow.", date: new Date('2026-11-20T10:00:00Z'), messageId: '<c1@x>' }]);
-    await ts.store.claimDigest(user.userId, { weekOf: '2026-11-30', digestId: '2026-11-30', status: 'sending', items: [] });
+    expect(await ts.store.claimDigest(user.userId, { weekOf: '2026-11-30', digestId: '2026-11-30', status: 'sent', items: [] }, MONDAY_8)).toBe('claimed');
     expect((await sendDigest(deps(), user.userId, MONDAY_8)).status).toBe('already-sent');
     expect(await ses.sent()).toHaveLength(0);
     expect((await dueUsers(ts.store, MONDAY_8, LOOKBACK_HOURS)).map((d) => d.userId)).not.toContain(user.userId);
     expect(await ts.store.usersDueAt('2026-12-07T07')).toContain(user.userId);
+  });
+
+  it('leaves a digest another run is sending to that run (retried later), and takes over a claim a crash left behind', async () => {
+    await capture([{ to: 'jane@acme.com', subject: 'x', text: "I'll send you the report tomorrow.", date: new Date('2026-11-20T10:00:00Z'), messageId: '<c2@x>' }]);
+    const claim = { weekOf: '2026-11-30', digestId: '2026-11-30', status: 'sending' as const, items: [] };
+    // A run claimed it two minutes ago and may still be sending: this one must neither send nor give up.
+    await ts.store.claimDigest(user.userId, claim, new Date(MONDAY_8.getTime() - 2 * 60_000));
+    await expect(sendDigest(deps(), user.userId, MONDAY_8)).rejects.toBeInstanceOf(DigestInProgressError);
+    expect(await ses.sent()).toHaveLength(0);
+    expect((await dueUsers(ts.store, MONDAY_8, LOOKBACK_HOURS)).map((d) => d.userId)).toContain(user.userId);
+    // Twenty minutes on, that run has long ended (a send Lambda lives a minute): its claim is stale, and the retry sends.
+    const later = new Date(MONDAY_8.getTime() + 18 * 60_000);
+    expect((await sendDigest(deps(), user.userId, later, MONDAY_8)).status).toBe('sent');
+    expect((await ses.sent()).filter((m) => m.destination.to.includes(user.email))).toHaveLength(1);
+    expect((await ts.store.getDigest(user.userId, '2026-11-30'))?.status).toBe('sent');
   });
 
   it('sends nothing in an empty week, and still schedules the next one', async () => {
@@ -129,6 +144,14 @@ describe('sending', () => {
     expect(r.status).toBe('sent');
     const [mail] = (await ses.sent()).filter((m) => m.destination.to.includes(user.email));
     expect(mail?.body.text).toMatch(/nothing needs you this week/i);
+  });
+
+  it('retries an empty week’s note whose send failed, and reports the send’s error', async () => {
+    await ts.store.updateUser(user.userId, { emptyWeekNote: true });
+    const down = { send: () => Promise.reject(new Error('local SES is down')) };
+    await expect(sendDigest(deps({ mailer: down }), user.userId, MONDAY_8)).rejects.toThrow(/local SES is down/);
+    expect(await ts.store.getDigest(user.userId, '2026-11-30')).toBeNull();
+    expect((await sendDigest(deps(), user.userId, MONDAY_8)).status).toBe('sent');
   });
 
   it('does not send to a paused user', async () => {
@@ -167,6 +190,18 @@ describe('the digest Lambda (SQS)', () => {
     const rec = (id: string, body: string) => ({ messageId: id, body }) as never;
     const res = await handler({ Records: [rec('m1', JSON.stringify({ userId: user.userId, at: '2026-11-30T07:00:00.000Z' })), rec('m2', JSON.stringify({ userId: 'u_doesnotexist' })), rec('m3', 'not json')] });
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+    expect((await ses.sent()).filter((m) => m.destination.to.includes(user.email))).toHaveLength(1);
+  });
+
+  it('hands records back to the queue, untouched, when too little time is left to send one', async () => {
+    await capture([{ to: 'jane@acme.com', subject: 'x', text: "I'll send you the report tomorrow.", date: new Date('2026-11-20T10:00:00Z'), messageId: '<q2@x>' }]);
+    const handler = createSendHandler(async () => deps(), () => MONDAY_8);
+    let left = 40_000;
+    const context = { getRemainingTimeInMillis: () => (left -= 20_000) };
+    const rec = (id: string) => ({ messageId: id, body: JSON.stringify({ userId: user.userId, at: '2026-11-30T07:00:00.000Z' }) }) as never;
+    const res = await handler({ Records: [rec('a'), rec('b'), rec('c')] }, context);
+    // 20 s left before the first record (enough), 0 s before the second: the second and third go back.
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'b' }, { itemIdentifier: 'c' }]);
     expect((await ses.sent()).filter((m) => m.destination.to.includes(user.email))).toHaveLength(1);
   });
 });
