@@ -4,6 +4,7 @@
  * confirmation mail.
  */
 import { DateTime } from 'luxon';
+import { REPLY_TOKEN_WEEKS } from './reply-token.ts';
 import {
   type Command,
   DEFAULT_SKIP_DAYS,
@@ -72,6 +73,8 @@ export interface PlanInput {
   readonly commands: readonly Command[];
   /** The user's settings now, to say "3 → 4" and not go past the limits; without them deltas are planned blindly. */
   readonly settings?: { readonly checkins: number; readonly paused: boolean };
+  /** The reply's token is past its date: settings still apply, the digest's item numbers no longer do. */
+  readonly expired?: boolean;
 }
 
 export const MIN_CHECKINS = 1;
@@ -198,6 +201,10 @@ export function planCommands(input: PlanInput): CommandPlan {
       case 'drop':
       case 'snooze':
       case 'skip': {
+        if (input.expired) {
+          add(command, failed(`${digestLabel(digest)[0]?.toUpperCase()}${digestLabel(digest).slice(1)} is more than ${REPLY_TOKEN_WEEKS} weeks old, so its item numbers no longer apply: reply to your latest digest to change an item.`));
+          break;
+        }
         if (command.items.length === 0) {
           add(
             command,

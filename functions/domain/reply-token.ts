@@ -32,7 +32,15 @@ export type ReplyTokenRejection = 'malformed' | 'bad-signature' | 'expired';
 
 export type ReplyTokenVerdict =
   | { readonly ok: true; readonly claims: VerifiedReplyToken }
-  | { readonly ok: false; readonly reason: ReplyTokenRejection };
+  /** Authentic but past its date: the claims are genuine, for callers that still accept some things from it. */
+  | { readonly ok: false; readonly reason: 'expired'; readonly claims: VerifiedReplyToken }
+  | { readonly ok: false; readonly reason: Exclude<ReplyTokenRejection, 'expired'> };
+
+/**
+ * A digest's item numbers can be acted on by reply for this long (answering last week's digest acts on last week's
+ * items); after that its token still carries settings such as "resume".
+ */
+export const REPLY_TOKEN_WEEKS = 5;
 
 const VERSION = 1;
 /** 80 bits: an attacker gets one guess per mail delivered, so this is far beyond reach; longer would crowd the local part. */
@@ -211,7 +219,7 @@ export function verifyReplyToken(
   if (!decoded) return { ok: false, reason: 'malformed' };
   const expected = macOf(secret, purpose, decoded.claims.userId, decoded.payload);
   if (!timingSafeEqual(expected, decoded.mac)) return { ok: false, reason: 'bad-signature' };
-  if (now.getTime() >= Date.parse(decoded.claims.expires)) return { ok: false, reason: 'expired' };
+  if (now.getTime() >= Date.parse(decoded.claims.expires)) return { ok: false, reason: 'expired', claims: { ...decoded.claims, purpose } };
   return { ok: true, claims: { ...decoded.claims, purpose } };
 }
 

@@ -10,7 +10,7 @@ import type { Mailer } from '#adapters/mailer';
 import type { Store, StoredDigest } from '#adapters/store';
 import type { Logger } from '#commons/logger';
 import { captureDomain, type CaptureConfig } from '#domain/classify';
-import { planCommands, renderConfirmation, type Change, type CommandResult } from '#domain/apply-commands';
+import { planCommands, renderConfirmation, type Change, type CommandResult, type DigestRef } from '#domain/apply-commands';
 import { domainOf } from '#domain/addresses';
 import { messageKey } from '#domain/message-key';
 import { normalizePromiseText } from '#domain/promises';
@@ -40,8 +40,11 @@ export async function handleReply(deps: ReplyDeps, mail: ParsedMail, input: Capt
   const token = parseReplyAddress(address.replace(/^unsubscribe\+/, 'reply+'), captureDomain(deps.config));
   const now = deps.now();
   const verdict = token ? verifyReplyToken(deps.secret, token, now, { purpose }) : ({ ok: false, reason: 'malformed' } as const);
-  if (!verdict.ok) return reject(verdict.reason === 'expired' ? 'expired-token' : 'bad-token', `${purpose} token ${verdict.reason}`);
-  const { userId, digestId } = verdict.claims;
+  // An authentic reply token past its date still carries settings ("resume" after weeks paused, with no newer
+  // digest to answer); its item numbers no longer apply. The sender checks below are the same.
+  const expired = !verdict.ok && verdict.reason === 'expired' && purpose === 'reply';
+  if (!verdict.ok && !expired) return reject(verdict.reason === 'expired' ? 'expired-token' : 'bad-token', `${purpose} token ${verdict.reason}`);
+  const { userId, digestId } = (verdict as { claims: { userId: string; digestId: string } }).claims;
 
   const user = await deps.store.getUser(userId);
   if (!user) return reject('unknown-user', `token names ${userId}, who does not exist`);
@@ -56,8 +59,9 @@ export async function handleReply(deps: ReplyDeps, mail: ParsedMail, input: Capt
       (!auth.user || own.has(auth.user.toLowerCase())) &&
       (!auth.domain || auth.domain === domainOf(from)));
   if (!authOk) return reject('unauthenticated', auth.detail ?? 'sender not authenticated');
-  const digest = purpose === 'reply' ? await deps.store.getDigest(userId, digestId) : null;
-  if (purpose === 'reply' && !digest) return reject('unknown-digest', `no digest ${digestId} for ${userId}`);
+  const stored = purpose === 'reply' ? await deps.store.getDigest(userId, digestId) : null;
+  if (purpose === 'reply' && !stored && !expired) return reject('unknown-digest', `no digest ${digestId} for ${userId}`);
+  const digest: ReplyTarget | null = purpose === 'reply' ? { ref: stored ? toDigestRef(stored) : { digestId, weekOf: digestId, items: [] }, expired } : null;
   const claim = `reply:${messageKey(mail)}`;
   if (!(await deps.store.claimOnce(userId, claim, now))) return reject('duplicate', 'this reply was already processed');
 
@@ -78,11 +82,17 @@ export async function handleReply(deps: ReplyDeps, mail: ParsedMail, input: Capt
   return { ...outcome, kind: 'reply', reason: null, userId, detail: results.map((r) => r.message).join(' | ') };
 }
 
+/** The digest a reply answers, and whether its token is past its date (then only settings apply). */
+interface ReplyTarget {
+  readonly ref: DigestRef;
+  readonly expired: boolean;
+}
+
 /** Applies the commands of a reply to `digest` (null: an unsubscribe mail). */
 async function applyReply(
   deps: ReplyDeps,
   user: User,
-  digest: StoredDigest | null,
+  digest: ReplyTarget | null,
   mail: ParsedMail,
   now: Date,
 ): Promise<{ results: CommandResult[]; unknown: readonly UnknownWord[] }> {
@@ -95,7 +105,7 @@ async function applyReply(
   } else {
     const parsed = parseInlineReply({ text: mail.text, html: mail.html, now, tz: user.tz });
     unknown = parsed.unknown;
-    const plan = planCommands({ digest: toDigestRef(digest), commands: parsed.commands, settings: { checkins: user.checkins, paused: user.paused } });
+    const plan = planCommands({ digest: digest.ref, commands: parsed.commands, settings: { checkins: user.checkins, paused: user.paused }, expired: digest.expired });
     // Settings changes build on each other ("more, more" is two more): each sees the user as the last one left it.
     let current = user;
     for (const change of plan.changes) {
@@ -112,7 +122,7 @@ async function applyReply(
   return { results, unknown };
 }
 
-function toDigestRef(d: StoredDigest) {
+function toDigestRef(d: StoredDigest): DigestRef {
   return { digestId: d.digestId, weekOf: d.weekOf, items: d.items.map((i) => ({ ...i, section: i.section as 'checkin' | 'followup' | 'promise' | 'connection' })) };
 }
 

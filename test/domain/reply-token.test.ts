@@ -94,7 +94,7 @@ describe('reply token', () => {
     const token = signReplyToken(SECRET, CLAIMS);
     const expiry = Date.parse(CLAIMS.expires);
     expect(verifyReplyToken(SECRET, token, new Date(expiry - 1)).ok).toBe(true);
-    expect(verifyReplyToken(SECRET, token, new Date(expiry))).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyReplyToken(SECRET, token, new Date(expiry))).toEqual({ ok: false, reason: 'expired', claims: { ...CLAIMS, purpose: 'reply' } });
   });
 
   it('reports a forged expired token as a bad signature, not as expired', () => {
