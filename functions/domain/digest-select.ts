@@ -400,7 +400,8 @@ function selectPromises(shown: PromisesShown, ctx: Ctx): { items: Draft[]; more:
   const open = shown.open.map((p) => ({
     section: 'promise' as const,
     contacts: [...p.to],
-    text: `You promised ${peopleNames(p.to, ctx)}: “${p.text}”`,
+    // A note's promise may name nobody we know ("promised her…" with her name in another note).
+    text: p.to.length ? `You promised ${peopleNames(p.to, ctx)}: “${p.text}”` : `You promised: “${p.text}”`,
     why: promiseWhy(p, ctx),
     promiseId: p.id,
     ...(p.due < ctx.today ? { overdue: true } : {}),

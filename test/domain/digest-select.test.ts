@@ -280,6 +280,11 @@ describe('promises', () => {
     expect(m.subject).toBe('Your week of 30 Nov: 16 promises are overdue, and 1 more');
   });
 
+  it('quotes a promise made to nobody known without inventing a "someone"', () => {
+    const m = digest({ contacts, promises: [promise('anon', { to: [], text: 'Promised her the app link.' })] });
+    expect(section(m, 'promise')[0]?.text).toBe('You promised: “Promised her the app link.”');
+  });
+
   it('counts a snoozed promise once its snooze is over; never done or dropped ones', () => {
     const m = digest({
       contacts,
