@@ -521,7 +521,9 @@ export class Store {
       const standing = await this.send('GetItem', () =>
         this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk }, ConsistentRead: true, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'status' } })),
       );
-      return standing.Item?.status === 'sending' ? 'sending' : 'done';
+      // Gone since the put failed: the other run released it after a failed send. Its retry, or ours, will send.
+      if (!standing.Item) return 'sending';
+      return standing.Item.status === 'sending' ? 'sending' : 'done';
     }
   }
 
@@ -546,16 +548,16 @@ export class Store {
     );
   }
 
-  /** Drops a claim whose send failed (a digest, or an empty week's one-line note), so a retry can send. */
+  /** Drops a claim whose send failed, so a retry can send. */
   async releaseDigest(userId: string, weekOf: string): Promise<void> {
     await this.send('DeleteItem', () =>
       this.db.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: { pk: userPk(userId), sk: `DIGEST#${weekOf}` },
-          ConditionExpression: '#s IN (:sending, :empty)',
+          ConditionExpression: '#s = :sending',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':empty': 'empty' },
+          ExpressionAttributeValues: { ':sending': 'sending' },
         }),
       ),
     );

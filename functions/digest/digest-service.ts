@@ -52,7 +52,7 @@ export interface DigestJson {
 
 export type SendResult = { status: 'sent'; messageId: string; items: number } | { status: 'empty' | 'already-sent' | 'paused' | 'bouncing' };
 
-/** `dueAt`: the slot the user was due in (the week is that of the scheduled time nearest it); defaults to `now`. */
+/** `dueAt`: the slot the user was due in, which fixes the digest's week (`digestWeekOf`); defaults to `now`. */
 export async function prepareDigest(deps: DigestDeps, user: User, now: Date, dueAt: Date = now): Promise<PreparedDigest> {
   const week = digestWeekOf(user, dueAt);
   const loaded = await loadDigestInput(deps.store, user, now, week);
@@ -103,7 +103,8 @@ export async function sendDigest(deps: DigestDeps, userId: string, now: Date, du
   const record: StoredDigest = {
     weekOf: week,
     digestId: week,
-    status: prepared.model.empty ? 'empty' : 'sending',
+    // 'empty' only when nothing goes out; an empty week's one-line note is sent like a digest (and retried like one).
+    status: prepared.model.empty && !user.emptyWeekNote ? 'empty' : 'sending',
     items: prepared.model.items.map((i) => ({ n: i.n, section: i.section, contacts: [...i.contacts], promiseId: i.promiseId, text: i.text })),
   };
   const next = nextDigestSlot(user, now);
@@ -128,7 +129,7 @@ export async function sendDigest(deps: DigestDeps, userId: string, now: Date, du
   try {
     ({ messageId } = await deps.mailer.send({ from: deps.fromAddress, to: [user.email], raw: prepared.mime, configurationSet: deps.configurationSet }));
   } catch (err) {
-    // Let the retry send it; a failed release must not hide why the send failed (the claim then goes stale).
+    // Let the retry send it; a failed release must not hide why the send failed (the claim goes stale, and is taken over).
     await deps.store.releaseDigest(userId, week).catch((releaseErr: unknown) => deps.log.error('digest claim not released', { userId, week, error: String(releaseErr) }));
     throw err;
   }

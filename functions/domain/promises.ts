@@ -166,7 +166,9 @@ export function detectCommitment(sentence: string, options: { isNote?: boolean }
   // A note may say what was promised as a thing given: "promised her the app link", "Promised Jane a copy".
   if (options.isNote) {
     const given = PROMISED_THING.exec(s);
-    if (given && !READER_CONDITION.test(s.slice(0, given.index))) return { action: 'send', index: given.index };
+    // The writer's own: "Promised…", "I promised…", "…at the meetup — promised…"; never "Jane promised Bob…".
+    const before = given ? s.slice(0, given.index) : '';
+    if (given && /(?:^\W*|[—–,;:(]\s*|\b(?:and|I)\s+)$/u.test(before) && !READER_CONDITION.test(before)) return { action: 'send', index: given.index };
   }
   // A note to self may be a bare imperative: "Send Jane the Lisbon deck".
   if (options.isNote) {

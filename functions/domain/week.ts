@@ -41,17 +41,21 @@ export function nextDigestAt(
 }
 
 /**
- * The week a digest belongs to: that of the user's scheduled digest time nearest `dueAt` (the slot the user was due
- * in). A Sunday 23:00 digest sent after midnight still counts for the week it was due in, so it cannot use up the
- * next week's once-per-week claim.
+ * The week a digest belongs to, from the slot the user was due in (or, for a preview or a send by hand, now): the
+ * week of the user's scheduled digest time most recently passed — so a Sunday 23:00 digest sent after midnight
+ * still counts for the week it was due in — unless the next one is less than a day away, when it is that upcoming
+ * digest (a preview at 07:00 of the 08:00 digest). A send by hand on Thursday is this week's, never next week's.
  */
 export function digestWeekOf(user: Pick<User, 'tz' | 'digestDay' | 'digestHour'>, dueAt: Date): string {
-  const week = 7 * 24 * 3_600_000;
-  // Scheduled times are a week apart (±1 h across DST): the first after dueAt − 1 week is the latest not after dueAt.
-  const before = nextDigestAt(user, new Date(dueAt.getTime() - week));
-  const after = nextDigestAt(user, before);
-  const nearest = Math.abs(dueAt.getTime() - before.getTime()) <= Math.abs(after.getTime() - dueAt.getTime()) ? before : after;
-  return weekOf(nearest, user.tz);
+  const day = 24 * 3_600_000;
+  // Scheduled times are a week apart (±1 h across DST): three from eight days back surround dueAt.
+  const first = nextDigestAt(user, new Date(dueAt.getTime() - 8 * day));
+  const times = [first, nextDigestAt(user, first)];
+  times.push(nextDigestAt(user, times[1] as Date));
+  const after = times.find((t) => t.getTime() > dueAt.getTime()) as Date;
+  const before = [...times].reverse().find((t) => t.getTime() <= dueAt.getTime());
+  const chosen = !before || after.getTime() - dueAt.getTime() < day ? after : before;
+  return weekOf(chosen, user.tz);
 }
 
 /** The UTC hour an instant falls in, as 'YYYY-MM-DDTHH' — the dispatcher's partition key for "due this hour". */

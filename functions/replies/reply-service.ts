@@ -31,6 +31,9 @@ export interface ReplyDeps {
   readonly fromAddress: string;
 }
 
+/** How far a reply on an expired token may be dated from now: well inside the 90-day replay marker. */
+const EXPIRED_TOKEN_MAIL_MAX_AGE_MS = 3 * 86_400_000;
+
 export type ReplyRejection = 'bad-token' | 'expired-token' | 'unknown-user' | 'not-owner' | 'unauthenticated' | 'unknown-digest' | 'duplicate';
 
 export async function handleReply(deps: ReplyDeps, mail: ParsedMail, input: CaptureInput, outcome: CaptureOutcome): Promise<CaptureOutcome> {
@@ -51,6 +54,11 @@ export async function handleReply(deps: ReplyDeps, mail: ParsedMail, input: Capt
   const from = mail.from?.email ?? '';
   const own = new Set([user.email, ...user.aliases]);
   if (!own.has(from)) return reject('not-owner', `${from || 'no From'} is not an address of the user the token was issued to`);
+  // An expired token's mail must be fresh: its Date (DKIM-signed by real clients) within a few days, so a reply
+  // resent word for word after its replay marker lapsed (90 days) changes nothing.
+  if (expired && !(mail.date && Math.abs(now.getTime() - Date.parse(mail.date)) <= EXPIRED_TOKEN_MAIL_MAX_AGE_MS)) {
+    return reject('expired-token', `reply token expired and the mail is not fresh (Date ${mail.date ?? 'missing'})`);
+  }
   const auth = input.envelope.auth;
   const authOk =
     auth.verdict === 'trusted' ||

@@ -3,6 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sesMailer } from '#adapters/mailer';
+import { createDocumentClient } from '#adapters/dynamo-client';
+import { Store } from '#adapters/store';
 import { memoryLogger } from '#commons/logger';
 import { captureBatch } from '../../functions/capture/capture-service.ts';
 import { DigestInProgressError, prepareDigest, sendDigest, type DigestDeps } from '../../functions/digest/digest-service.ts';
@@ -126,9 +128,27 @@ describe('sending', () => {
     expect((await dueUsers(ts.store, MONDAY_8, LOOKBACK_HOURS)).map((d) => d.userId)).toContain(user.userId);
     // Twenty minutes on, that run has long ended (a send Lambda lives a minute): its claim is stale, and the retry sends.
     const later = new Date(MONDAY_8.getTime() + 18 * 60_000);
-    expect((await sendDigest(deps(), user.userId, later, MONDAY_8)).status).toBe('sent');
+    const log = memoryLogger();
+    expect((await sendDigest({ ...deps(), log }, user.userId, later, MONDAY_8)).status).toBe('sent');
+    expect(log.entries.map((e) => e.message)).toContain('digest claim left by a run that never finished: sending it now');
     expect((await ses.sent()).filter((m) => m.destination.to.includes(user.email))).toHaveLength(1);
     expect((await ts.store.getDigest(user.userId, '2026-11-30'))?.status).toBe('sent');
+  });
+
+  it('reads a claim that vanished under it (released after a failed send) as still being sent, not as done', async () => {
+    const claim = { weekOf: '2026-11-30', digestId: '2026-11-30', status: 'sending' as const, items: [] };
+    await ts.store.claimDigest(user.userId, claim, MONDAY_8);
+    // Between this run's failed put and its read, the other run's send fails and it releases the claim.
+    const racy = createDocumentClient({ endpoint: ts.endpoint });
+    racy.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetItemCommand' || context.commandName === 'GetCommand') await ts.store.releaseDigest(user.userId, '2026-11-30');
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    expect(await new Store(racy, ts.tableName).claimDigest(user.userId, claim, MONDAY_8)).toBe('sending');
+    racy.destroy();
   });
 
   it('sends nothing in an empty week, and still schedules the next one', async () => {

@@ -178,6 +178,8 @@ describe('detectCommitment', () => {
     expect(detectCommitment('Promised Jane Doe a copy of the report.', { isNote: true })?.action).toBe('send');
     // Not a thing given: a promise someone made to the user, or past talk outside a note.
     expect(detectCommitment('She promised me the app link.', { isNote: true })).toBeNull();
+    expect(detectCommitment('Jane promised Bob the deck.', { isNote: true })).toBeNull();
+    expect(detectCommitment('Lunch with Jane; I promised her a copy of the report.', { isNote: true })?.action).toBe('send');
     expect(detectCommitment('Met Jane at the meetup — promised her the app link.')).toBeNull();
   });
 });

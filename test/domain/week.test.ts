@@ -104,7 +104,7 @@ describe('utcHourSlot', () => {
   });
 });
 
-describe('digestWeekOf: the week of the scheduled digest nearest the slot it was due in', () => {
+describe('digestWeekOf: the week of the scheduled digest most recently due, or of one less than a day away', () => {
   const user = (tz: string, digestDay: number, digestHour: number) => ({ tz, digestDay, digestHour });
 
   it('a Sunday 23:00 digest processed after midnight is still last week’s', () => {
@@ -117,6 +117,13 @@ describe('digestWeekOf: the week of the scheduled digest nearest the slot it was
   it('a preview just before Monday 08:00 is this week’s digest, as is a half-hour zone’s rounded-up slot', () => {
     expect(digestWeekOf(user('Europe/Berlin', 1, 8), new Date('2026-11-30T05:00:00Z'))).toBe('2026-11-30');
     expect(digestWeekOf(user('Asia/Kolkata', 1, 8), new Date('2026-11-30T03:00:00Z'))).toBe('2026-11-30');
+  });
+
+  it('a send by hand late in the week is this week’s, not next week’s', () => {
+    const monday = user('Europe/Berlin', 1, 8);
+    expect(digestWeekOf(monday, new Date('2026-12-03T19:00:00Z'))).toBe('2026-11-30'); // Thursday 20:00
+    expect(digestWeekOf(monday, new Date('2026-12-05T12:00:00Z'))).toBe('2026-11-30'); // Saturday noon
+    expect(digestWeekOf(monday, new Date('2026-12-06T09:00:00Z'))).toBe('2026-12-07'); // Sunday 10:00: Monday's is near
   });
 
   it('holds across the spring DST change', () => {

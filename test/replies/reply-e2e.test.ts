@@ -207,14 +207,18 @@ describe('only the real user can change their data', () => {
     await rt.store.updateUser(user.userId, { paused: true }, null);
     // The digest of 30 Nov, answered in January: its five weeks are over.
     const expired = replyAddress(signReplyToken(rt.secret, { userId: user.userId, digestId: '2026-11-30', expires: '2026-11-30T12:00:00Z', purpose: 'reply' }), 'nurture.localhost');
-    await asUser().sendMail({ from: user.email, to: expired, subject: 'Re', text: `done ${d.promiseN}\nresume` });
+    // An old reply resent word for word (after its replay marker lapsed) is not fresh: refused.
+    const replayed = await asUser().sendMail({ from: user.email, to: expired, subject: 'Re', date: new Date('2026-10-01T08:00:00Z'), text: 'resume' });
+    expect(replayed.response).toMatch(/rejected \(expired-token\)/);
+    expect((await rt.store.getUser(user.userId))?.paused).toBe(true);
+    await asUser().sendMail({ from: user.email, to: expired, subject: 'Re', date: new Date('2026-12-01T08:55:00Z'), text: `done ${d.promiseN}\nresume` });
     expect((await rt.store.listPromises(user.userId)).every((p) => p.state === 'open')).toBe(true);
     expect((await rt.store.getUser(user.userId))?.paused).toBe(false);
     const confirmation = (await sesStore()).find((m) => m.destination.to.includes(user.email) && /change/i.test(m.subject));
     expect(confirmation?.body.text).toMatch(/more than 5 weeks old, so its item numbers no longer apply/);
     // A stranger with the same expired token changes nothing.
     await rt.store.updateUser(user.userId, { paused: true }, null);
-    const r = await smtp().sendMail({ from: 'mallory@evil.example', to: expired, subject: 'Re', text: 'resume' });
+    const r = await smtp().sendMail({ from: 'mallory@evil.example', to: expired, subject: 'Re', date: new Date('2026-12-01T08:55:00Z'), text: 'resume' });
     expect(r.response).toMatch(/rejected/);
     expect((await rt.store.getUser(user.userId))?.paused).toBe(true);
   });
