@@ -40,6 +40,8 @@ export interface DigestSection {
   readonly items: readonly DigestItem[];
   /** Items that qualified but were left out to keep the mail short. */
   readonly moreCount: number;
+  /** Why some were not listed at all ("3 promises more than two months overdue are left out."). */
+  readonly leftOutNote?: string;
 }
 
 export interface DigestStats {
@@ -118,6 +120,16 @@ export const INTRO_CANDIDATES = 400;
 /** Introductions come from this many of the strongest relationships (see `introPool`). */
 export const INTRO_POOL = 1_000;
 export const MAX_PROMISE_ITEMS = 12;
+/**
+ * Promises overdue by more than this are no longer listed (only counted): after importing a year of mail, last
+ * spring's "I'll send it Friday" is done or moot, and listing it every week would drown the ones still worth keeping.
+ */
+export const PROMISE_AGE_OUT_DAYS = 60;
+
+/** Promises due before this ISO day are aged out (see PROMISE_AGE_OUT_DAYS). */
+function ageOutDay(today: string): string {
+  return DateTime.fromISO(today, { zone: 'UTC' }).minus({ days: PROMISE_AGE_OUT_DAYS }).toISODate() as string;
+}
 const NOTE_MAX_CHARS = 240;
 const SUBJECT_MAX_CHARS = 70;
 
@@ -159,21 +171,23 @@ export function selectDigest(input: DigestInput): DigestModel {
     ctx,
   );
 
-  const drafts: [DigestSectionKey, readonly Draft[], number][] = [
-    ['checkin', checkins, 0],
-    ['followup', followups, 0],
-    ['promise', promiseDrafts.items, promiseDrafts.more],
-    ['connection', connectionDrafts, 0],
+  const agedOut = shown.agedOut;
+  const agedOutNote = agedOut > 0 ? `${plural(agedOut, 'promise')} more than two months overdue ${agedOut === 1 ? 'is' : 'are'} left out.` : undefined;
+  const drafts: [DigestSectionKey, readonly Draft[], number, string | undefined][] = [
+    ['checkin', checkins, 0, undefined],
+    ['followup', followups, 0, undefined],
+    ['promise', promiseDrafts.items, promiseDrafts.more, agedOutNote],
+    ['connection', connectionDrafts, 0, undefined],
   ];
   let n = 0;
   const sections: DigestSection[] = [];
-  for (const [key, list, moreCount] of drafts) {
+  for (const [key, list, moreCount, leftOutNote] of drafts) {
     if (list.length === 0) continue;
     const items = list.map((d): DigestItem => {
       n += 1;
       return { ...d, n, text: typeof d.text === 'function' ? d.text(n) : d.text };
     });
-    sections.push({ key, title: SECTION_TITLES[key], items, moreCount });
+    sections.push({ key, title: SECTION_TITLES[key], items, moreCount, ...(leftOutNote ? { leftOutNote } : {}) });
   }
   const items = sections.flatMap((s) => s.items);
   return {
@@ -377,6 +391,8 @@ export interface PromisesShown {
   readonly open: readonly StoredPromise[];
   /** Open promises left out to keep the mail short. */
   readonly more: number;
+  /** Open promises not listed because they are more than PROMISE_AGE_OUT_DAYS overdue. */
+  readonly agedOut: number;
   /** Every open introduction. */
   readonly introductions: readonly StoredPromise[];
   /** Likely done and not shown before (shown once, for an `undo`). */
@@ -384,11 +400,14 @@ export interface PromisesShown {
 }
 
 export function promisesShown(promises: readonly StoredPromise[], nowMs: number, today: string, looksDoneAlreadyShown?: ReadonlySet<string>): PromisesShown {
-  const open = promises.filter((p) => isOpenPromise(p, nowMs)).sort((a, b) => comparePromises(a, b, today));
+  const ageOutBefore = ageOutDay(today);
+  const openAll = promises.filter((p) => isOpenPromise(p, nowMs));
+  const open = openAll.filter((p) => p.due >= ageOutBefore).sort((a, b) => comparePromises(a, b, today));
   const others = open.filter((p) => p.action !== 'introduce');
   return {
     open: others.slice(0, MAX_PROMISE_ITEMS),
     more: Math.max(0, others.length - MAX_PROMISE_ITEMS),
+    agedOut: openAll.length - open.length,
     introductions: open.filter((p) => p.action === 'introduce'),
     looksDone: promises
       .filter((p) => p.state === 'likely-done' && !looksDoneAlreadyShown?.has(p.id))
@@ -627,7 +646,7 @@ function digestSubject(items: readonly DigestItem[], ctx: Ctx): string {
   const prefix = `Your week of ${week.isValid ? week.toFormat('d LLL') : ctx.input.weekOf}`;
   if (items.length === 0) return `${prefix}: nothing needs you`;
   // Lead with what hurts most if left: an overdue promise, else the first item.
-  const late = ctx.input.promises.filter((p) => isOpenPromise(p, ctx.nowMs) && p.due < ctx.today);
+  const late = ctx.input.promises.filter((p) => isOpenPromise(p, ctx.nowMs) && p.due < ctx.today && p.due >= ageOutDay(ctx.today));
   const first = items[0] as DigestItem;
   const lead =
     late.length === 1

@@ -59,6 +59,13 @@ describe('digest rendering (no browser)', () => {
     expect(rendered.html).toContain('body&#x3D;done%205');
   });
 
+  it('says under the promises how many long-overdue ones were left out, in both parts', () => {
+    const note = '1 promise more than two months overdue is left out.';
+    expect(rendered.html).toContain(note);
+    expect(rendered.text).toContain(note);
+    expect(rendered.text).not.toContain('budget over tomorrow');
+  });
+
   it('renders an empty week as one short line, never an empty template', () => {
     const empty = renderDigest(emptyDigest(), OPTS);
     expect(empty.text).toContain('nothing needs you this week');

@@ -105,6 +105,8 @@ function promise(id: string, over: Partial<StoredPromise>): StoredPromise {
 
 const promises: StoredPromise[] = [
   promise('p-deck', { text: 'I’ll send you the restaurant recommendation by Friday.' }),
+  // From imported mail, long past: aged out of the list, counted under it.
+  promise('p-ancient', { text: 'I’ll send the budget over tomorrow.', due: '2026-06-02', createdAt: '2026-06-01T09:00:00.000Z' }),
   promise('p-review', {
     text: 'Happy to review your draft next week.',
     action: 'review',

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   checkinScore,
@@ -268,16 +269,29 @@ describe('promises', () => {
     expect(items[3]?.overdue).toBeUndefined();
   });
 
-  it('a promise slipped this week is not buried under a year of stale ones from imported mail', () => {
-    const stale = Array.from({ length: 15 }, (_, i) => promise(`old${i}`, { due: `2025-${String(i % 12 + 1).padStart(2, '0')}-10`, createdAt: '2025-01-01T00:00:00.000Z' }));
+  it('a promise slipped this week comes first, before weeks-old ones, and "more" counts the rest', () => {
+    // Fifteen promises 10–52 days overdue (due 8 Oct – 20 Nov), and one due last Friday.
+    const older = Array.from({ length: 15 }, (_, i) => promise(`old${i}`, { due: DateTime.fromISO('2026-10-08').plus({ days: i * 3 }).toISODate()!, createdAt: '2026-10-01T00:00:00.000Z' }));
     const intro = promise('intro', { action: 'introduce', introduce: ['Sam'], due: '2026-12-10' });
-    const m = digest({ contacts, promises: [...stale, promise('fresh', { due: '2026-11-27' }), intro] });
+    const m = digest({ contacts, promises: [...older, promise('fresh', { due: '2026-11-27' }), intro] });
     const items = section(m, 'promise');
     expect(items[0]?.promiseId).toBe('fresh');
+    expect(items[1]?.promiseId).toBe('old14');
     expect(items).toHaveLength(MAX_PROMISE_ITEMS);
     expect(m.sections.find((x) => x.key === 'promise')?.moreCount).toBe(16 - MAX_PROMISE_ITEMS);
     // The subject counts every overdue promise, and "more" only the items besides them.
     expect(m.subject).toBe('Your week of 30 Nov: 16 promises are overdue, and 1 more');
+  });
+
+  it('ages out promises more than two months overdue: counted under the section, never listed', () => {
+    const lastYear = Array.from({ length: 9 }, (_, i) => promise(`ancient${i}`, { due: `2025-${String(i + 1).padStart(2, '0')}-10`, createdAt: '2025-01-01T00:00:00.000Z' }));
+    const edge = promise('edge', { due: '2026-10-01' }); // 60 days before 30 Nov: still listed
+    const m = digest({ contacts, promises: [...lastYear, edge, promise('fresh', { due: '2026-11-27' })] });
+    expect(section(m, 'promise').map((i) => i.promiseId)).toEqual(['fresh', 'edge']);
+    const promises = m.sections.find((x) => x.key === 'promise');
+    expect(promises?.leftOutNote).toBe('9 promises more than two months overdue are left out.');
+    expect(promises?.moreCount).toBe(0);
+    expect(m.subject).toBe('Your week of 30 Nov: 2 promises are overdue');
   });
 
   it('quotes a promise made to nobody known without inventing a "someone"', () => {
