@@ -214,7 +214,12 @@ program
       const contacts = (await ctx.store.listContacts(user.userId)).map(({ seen: _seen, ...c }) => c);
       contacts.sort((a, b) => b.lastContacted.localeCompare(a.lastContacted));
       if (o.json) return print(contacts);
-      for (const c of contacts) print(`${c.lastContacted.slice(0, 10)}  ${String(c.count).padStart(4)}  ${c.name ? `${c.name} <${c.email}>` : c.email}${c.org ? `  (${c.org})` : ''}`);
+      const state = (c: (typeof contacts)[number]): string =>
+        [c.skipUntil ? `skipped until ${c.skipUntil.slice(0, 10)}` : '', c.checkedInAt ? `checked in ${c.checkedInAt.slice(0, 10)}` : ''].filter(Boolean).join(', ');
+      for (const c of contacts) {
+        const flags = state(c);
+        print(`${c.lastContacted.slice(0, 10)}  ${String(c.count).padStart(4)}  ${c.name ? `${c.name} <${c.email}>` : c.email}${c.org ? `  (${c.org})` : ''}${flags ? `  [${flags}]` : ''}`);
+      }
     });
   });
 
