@@ -75,6 +75,8 @@ export interface PlanInput {
   readonly settings?: { readonly checkins: number; readonly paused: boolean };
   /** The reply's token is past its date: settings still apply, the digest's item numbers no longer do. */
   readonly expired?: boolean;
+  /** The current state of the promises the commands name, so "done 3" twice says it already was. */
+  readonly promiseStates?: ReadonlyMap<string, string>;
 }
 
 export const MIN_CHECKINS = 1;
@@ -125,9 +127,22 @@ function failed(message: string): Planned {
   return { changes: [], result: { outcome: 'error', message } };
 }
 
-function planItem(command: ItemCommand | DatedItemCommand, item: DigestItemRef, digest: DigestRef): Planned {
+/** What the promise already is, when the command would change nothing ("done" on a done promise). */
+const ALREADY: Readonly<Record<string, { readonly state: string; readonly message: string }>> = {
+  done: { state: 'done', message: 'was already marked done' },
+  drop: { state: 'dropped', message: 'was already dropped' },
+  undo: { state: 'open', message: 'is open already' },
+};
+
+function unchanged(message: string): Planned {
+  return { changes: [], result: { outcome: 'info', message } };
+}
+
+function planItem(command: ItemCommand | DatedItemCommand, item: DigestItemRef, digest: DigestRef, promiseState?: string): Planned {
   const what = describe(item);
   const promiseId = item.promiseId;
+  const already = ALREADY[command.kind];
+  if (promiseId && already && promiseState === already.state) return unchanged(`${item.n} ${already.message}: ${what}`);
   const contactChanges = <T extends Change>(make: (email: string) => T): T[] => item.contacts.map(make);
   if (promiseId === null && item.contacts.length === 0) return failed(`Item ${item.n} can't be changed by reply.`);
 
@@ -187,6 +202,7 @@ export function planCommands(input: PlanInput): CommandPlan {
   const { digest } = input;
   const changes: Change[] = [];
   const results: CommandResult[] = [];
+  const states = new Map(input.promiseStates);
   let checkins = input.settings?.checkins;
   let paused = input.settings?.paused;
   const add = (command: Command, planned: Planned): void => {
@@ -214,7 +230,10 @@ export function planCommands(input: PlanInput): CommandPlan {
         }
         for (const n of new Set(command.items)) {
           const item = digest.items.find((i) => i.n === n);
-          add(command, item ? planItem(command, item, digest) : failed(missingItem(digest, n)));
+          const planned = item ? planItem(command, item, digest, item.promiseId ? states.get(item.promiseId) : undefined) : failed(missingItem(digest, n));
+          // Later commands see what earlier ones did: "done 2, undo 2" leaves 2 open.
+          for (const c of planned.changes) if (c.type === 'promise-state') states.set(c.promiseId, c.state);
+          add(command, planned);
         }
         break;
       }

@@ -14,7 +14,7 @@ import { planCommands, renderConfirmation, type Change, type CommandResult, type
 import { domainOf } from '#domain/addresses';
 import { messageKey } from '#domain/message-key';
 import { normalizePromiseText } from '#domain/promises';
-import { parseInlineReply, type UnknownWord } from '#domain/reply-commands';
+import { parseInlineReply, type Command, type UnknownWord } from '#domain/reply-commands';
 import { parseReplyAddress, verifyReplyToken, type TokenPurpose } from '#domain/reply-token';
 import type { ParsedMail, User } from '#domain/types';
 import { nextDigestSlot } from '#domain/week';
@@ -113,7 +113,8 @@ async function applyReply(
   } else {
     const parsed = parseInlineReply({ text: mail.text, html: mail.html, now, tz: user.tz });
     unknown = parsed.unknown;
-    const plan = planCommands({ digest: digest.ref, commands: parsed.commands, settings: { checkins: user.checkins, paused: user.paused }, expired: digest.expired });
+    const promiseStates = await currentPromiseStates(deps.store, userId, digest.ref, parsed.commands);
+    const plan = planCommands({ digest: digest.ref, commands: parsed.commands, settings: { checkins: user.checkins, paused: user.paused }, expired: digest.expired, promiseStates });
     // Settings changes build on each other ("more, more" is two more): each sees the user as the last one left it.
     let current = user;
     for (const change of plan.changes) {
@@ -128,6 +129,14 @@ async function applyReply(
     results = [...plan.results];
   }
   return { results, unknown };
+}
+
+/** The promises the reply's item commands name, as they stand now (one read each; a reply names a few). */
+async function currentPromiseStates(store: Store, userId: string, digest: DigestRef, commands: readonly Command[]): Promise<Map<string, string>> {
+  const numbers = new Set(commands.flatMap((c) => ('items' in c ? c.items : [])));
+  const ids = [...new Set(digest.items.filter((i) => numbers.has(i.n) && i.promiseId).map((i) => i.promiseId as string))];
+  const found = await Promise.all(ids.map((id) => store.getPromise(userId, id)));
+  return new Map(found.filter((p) => p !== null).map((p) => [p.id, p.state]));
 }
 
 function toDigestRef(d: StoredDigest): DigestRef {

@@ -172,6 +172,20 @@ describe('planCommands: items', () => {
   it('keeps the order the user wrote, so the last word wins', () => {
     expect(plan('done 3\nundo 3').changes.map((c) => 'state' in c && c.state)).toEqual(['done', 'open']);
   });
+
+  it('says a promise already was done, dropped or open instead of changing it again, tracking the reply’s own changes', () => {
+    const id = THIS_WEEK.items.find((i) => i.n === 3)!.promiseId!;
+    const withState = (text: string, state: string) => planCommands({ digest: THIS_WEEK, commands: commands(text), promiseStates: new Map([[id, state]]) });
+    const twice = withState('done 3', 'done');
+    expect(twice.changes).toEqual([]);
+    expect(twice.results[0]).toMatchObject({ outcome: 'info', message: expect.stringMatching(/^3 was already marked done: /) });
+    expect(withState('drop 3', 'dropped').changes).toEqual([]);
+    expect(withState('undo 3', 'open').results[0]?.outcome).toBe('info');
+    // "undo 3, done 3" on a done promise: the undo reopens it, so the done that follows is a change again.
+    expect(withState('undo 3\ndone 3', 'done').changes.map((c) => 'state' in c && c.state)).toEqual(['open', 'done']);
+    // "done 3, undo 3" on an open promise: both apply.
+    expect(withState('done 3\nundo 3', 'open').changes.map((c) => 'state' in c && c.state)).toEqual(['done', 'open']);
+  });
 });
 
 describe('planCommands: settings', () => {
