@@ -10,7 +10,8 @@
 import { classifyMail, type CaptureConfig, type Envelope } from '#domain/classify';
 import { applyTouch, type ContactTouch } from '#domain/contacts';
 import { messageKey, threadId } from '#domain/message-key';
-import { findPeopleInNote } from '#domain/notes';
+import { findKnownPeopleInNote, findPeopleInNote } from '#domain/notes';
+import { INTRO_POOL } from '#domain/digest-select';
 import { extractOwnText } from '#domain/own-text';
 import { findPromises } from '#domain/promises';
 import { detectDelivery } from '#domain/fulfilment';
@@ -113,6 +114,12 @@ export async function prepareBatch(deps: CaptureDeps, inputs: readonly CaptureIn
     return distrust.get(userId)!;
   };
 
+  const known = new Map<string, Promise<Address[]>>();
+  const knownOf = (userId: string): Promise<Address[]> => {
+    if (!known.has(userId)) known.set(userId, deps.store.contactsByBound(userId, KNOWN_FOR_NOTES).then((r) => r.contacts.map((c) => (c.name ? { email: c.email, name: c.name } : { email: c.email }))));
+    return known.get(userId)!;
+  };
+
   const analysed: Analysed[] = [];
   for (const input of inputs) {
     const parsed = await parseSafely(input);
@@ -123,10 +130,22 @@ export async function prepareBatch(deps: CaptureDeps, inputs: readonly CaptureIn
     const user = parsed.mail.from ? await findUser(parsed.mail.from.email) : null;
     const wordings = user ? await distrustOf(user.userId) : [];
     let a = analyse(input, parsed.mail, user, deps.config, now, wordings);
+    // A note may name people by name only: read whom the user knows (once per batch and user; notes are rare).
+    if (user && a.outcome.kind === 'note') a = analyse(input, parsed.mail, user, deps.config, now, wordings, await knownOf(user.userId));
     if (a.outcome.kind === 'reply' && deps.onReply) a = { ...a, outcome: await deps.onReply(parsed.mail, input, a.outcome) };
     analysed.push(a);
   }
   return { analysed };
+}
+
+/** How many of the user's strongest contacts a note's bare names are looked up among (as the digest's introductions). */
+const KNOWN_FOR_NOTES = INTRO_POOL;
+
+/** People a note names: with their address, or by the name of a known contact. */
+function peopleInNote(text: string, exclude: ReadonlySet<string>, known: readonly Address[]): Address[] {
+  const withAddress = findPeopleInNote(text, exclude);
+  const byName = findKnownPeopleInNote(text, known, exclude).filter((k) => !withAddress.some((a) => a.email === k.email));
+  return [...withAddress, ...byName];
 }
 
 /** Records a prepared batch: the I/O half. Batches of one user must be recorded one after the other. */
@@ -227,7 +246,11 @@ async function parseSafely(input: CaptureInput): Promise<{ mail: ParsedMail } | 
   }
 }
 
-function analyse(input: CaptureInput, mail: ParsedMail, user: User | null, config: CaptureConfig, now: Date, distrust: readonly string[]): Analysed {
+/**
+ * `known`: the user's strongest contacts, for notes that name people without their address ("coffee with Ana");
+ * given only for notes (see prepareBatch).
+ */
+function analyse(input: CaptureInput, mail: ParsedMail, user: User | null, config: CaptureConfig, now: Date, distrust: readonly string[], known: readonly Address[] = []): Analysed {
   const warnings = [...mail.warnings];
   const date = mail.date ?? now.toISOString();
   if (!mail.date) warnings.push('no usable Date: the time of receipt is used');
@@ -251,8 +274,8 @@ function analyse(input: CaptureInput, mail: ParsedMail, user: User | null, confi
   const key = messageKey(mail);
   const ownText = extractOwnText({ text: mail.text, html: mail.html });
   const exclude = new Set([u.email, ...u.aliases, config.captureAddress.toLowerCase()]);
-  const contacts = isNote ? findPeopleInNote(ownText, exclude) : cls.contacts;
-  const found = findPromises(ownText, { date, tz: u.tz, recipients: contacts, isNote, distrust });
+  const contacts = isNote ? peopleInNote(ownText, exclude, known) : cls.contacts;
+  const found = findPromises(ownText, { date, tz: u.tz, recipients: contacts, isNote, distrust, ...(isNote ? { knownContacts: known } : {}) });
   const noteText = isNote ? ownText.slice(0, 2_000) : undefined;
   const touches: ContactTouch[] = contacts.map((address) => ({
     address,

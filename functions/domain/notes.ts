@@ -22,3 +22,40 @@ export function findPeopleInNote(text: string, exclude: ReadonlySet<string>): Ad
   }
   return [...found.values()];
 }
+
+/**
+ * Known contacts a note names without their address: "Coffee with Ana Souza", or "Ana" when she is the only known
+ * contact of that first name. Names must be written capitalised, and a lone first name must not open a sentence
+ * ("May I…" is not May Chen), so ordinary words don't turn into people. `known` is the user's strongest contacts.
+ */
+export function findKnownPeopleInNote(text: string, known: readonly Address[], exclude: ReadonlySet<string>): Address[] {
+  const note = text.slice(0, 20_000);
+  const byFirst = new Map<string, Address[]>();
+  for (const c of known) {
+    const first = c.name?.trim().split(/\s+/u)[0];
+    if (first) byFirst.set(first, [...(byFirst.get(first) ?? []), c]);
+  }
+  const found: Address[] = [];
+  for (const c of known) {
+    if (!c.name || exclude.has(c.email)) continue;
+    const name = c.name.trim();
+    const words = name.split(/\s+/u);
+    const full = words.length > 1 && wordAt(note, name, false);
+    const first = words[0] ?? '';
+    const byFirstName = first.length >= 2 && byFirst.get(first)?.length === 1 && wordAt(note, first, true);
+    if (full || byFirstName) found.push({ email: c.email, name });
+  }
+  return found;
+}
+
+/** True when `word` occurs in `text` as a whole word, capitalised as given; `midSentence` excludes sentence starts. */
+function wordAt(text: string, word: string, midSentence: boolean): boolean {
+  const escaped = word.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+  const re = new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu');
+  for (const m of text.matchAll(re)) {
+    if (!midSentence) return true;
+    const before = text.slice(0, (m.index ?? 0) + (m[1]?.length ?? 0)).trimEnd();
+    if (before !== '' && !/[.!?]$/u.test(before)) return true;
+  }
+  return false;
+}

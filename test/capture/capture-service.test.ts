@@ -126,6 +126,32 @@ describe('notes sent to the capture address', () => {
     expect(jane).toMatchObject({ name: 'Jane Doe', metAt: '2026-11-24T19:00:00.000Z', count: 0 });
     expect(jane?.notes[0]?.text).toContain('at the meetup');
   });
+
+  it('attaches a note to known contacts it names without their address, and resolves its promise to them', async () => {
+    const sent = await Promise.all(
+      ['Ana Souza <ana@acme.pt>', 'Tom Baker <tom@startup.io>', 'Tom Hart <hart@corp.io>', 'May Chen <may@chen.example>'].map((to, i) =>
+        composeMail({ from: user.email, to, subject: `hello ${i}`, text: 'Hi', messageId: `<known${i}@x>`, date: new Date('2026-11-10T10:00:00Z') }),
+      ),
+    );
+    await captureBatch(deps(), sent.map((raw) => input(raw)));
+    const note = await composeMail({
+      from: user.email,
+      to: CAPTURE,
+      subject: 'coffee',
+      // Ana by first name (the only Ana), Tom is ambiguous (two Toms), "May I" opens a sentence and is no one.
+      text: 'Coffee with Ana; her daughter just started college in Porto. Promised to send Ana the app link. Tom was there too. May I remember to ask about Porto.',
+      messageId: '<coffee@x>',
+      date: new Date('2026-11-24T19:00:00Z'),
+    });
+    const [out] = await captureBatch(deps(), [input(note)]);
+    expect(out?.contacts).toEqual([{ email: 'ana@acme.pt', name: 'Ana Souza' }]);
+    expect(out?.promises[0]).toMatchObject({ action: 'send', to: ['ana@acme.pt'] });
+    const ana = (await ts.store.listContacts(user.userId)).find((c) => c.email === 'ana@acme.pt');
+    expect(ana?.notes.at(-1)?.text).toContain('her daughter just started college');
+    // A full name always counts.
+    const second = await composeMail({ from: user.email, to: CAPTURE, subject: 'x', text: 'Lunch with Tom Hart about the pilot.', messageId: '<lunch@x>', date: new Date('2026-11-25T12:00:00Z') });
+    expect((await captureBatch(deps(), [input(second)]))[0]?.contacts).toEqual([{ email: 'hart@corp.io', name: 'Tom Hart' }]);
+  });
 });
 
 describe('mail that must not change data', () => {
