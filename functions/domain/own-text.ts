@@ -57,6 +57,9 @@ const markQuote: FormatCallback = (elem, walk, builder) => {
 
 const htmlOptions = {
   wordwrap: false as const,
+  // The whole document, not its first <body>: a client that quotes a whole HTML mail nests the quoted <body> inside
+  // the reply, and html-to-text's default (start at the first <body>) would read only the quote.
+  baseElements: { selectors: [], returnDomByDefault: true },
   formatters: { markQuote },
   selectors: [
     ...quoteContainerSelectors.map((selector): SelectorDefinition => ({ selector, format: 'markQuote' })),

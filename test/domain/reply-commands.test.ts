@@ -413,6 +413,12 @@ describe('parseInlineReply: replies as clients write them', () => {
       expect(parseInlineReply({ text: '', html, now: NOW, tz: TZ })).toEqual({ commands: [], unknown: [] });
     });
 
+    it('HTML-only reply "Thanks" over a quote of the whole HTML document (its own <html>, <head> and <body> nested)', () => {
+      const html = `<div dir="ltr">Thanks!</div><div class="gmail_quote">${attribution}<blockquote class="gmail_quote">${real.html}</blockquote></div>`;
+      expect(real.html).toMatch(/<body/);
+      expect(parseInlineReply({ text: '', html, now: NOW, tz: TZ })).toEqual({ commands: [], unknown: [] });
+    });
+
     it('HTML-only reply "done 2" over an Outlook quote (no blockquote: a header div, then the digest)', () => {
       const html = `<div>done 2</div><hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg"><b>From:</b> Nurture<br><b>Sent:</b> Monday<br><b>Subject:</b> Your week</div>${quotedBody}`;
       expect(brief(parseInlineReply({ text: '', html, now: NOW, tz: TZ }).commands)).toEqual(['done 2']);

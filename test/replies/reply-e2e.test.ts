@@ -121,6 +121,15 @@ describe('replying "done" to the digest from a mail client', () => {
     expect(ana?.skipUntil).toBeUndefined();
     expect(ana?.checkedInAt).toBeUndefined();
     expect((await rt.store.getUser(user.userId))?.paused).toBe(false);
+    // The same with the whole HTML document quoted (some clients nest its <html>, <head> and <body>).
+    await asUser().sendMail({
+      from: user.email,
+      to: d.replyTo,
+      subject: `Re: ${d.subject}`,
+      html: `<div dir="ltr">Thanks again!</div><div class="gmail_quote"><blockquote class="gmail_quote">${d.html}</blockquote></div>`,
+    });
+    expect((await rt.store.listPromises(user.userId)).map((p) => p.state)).toEqual(['open']);
+    expect((await rt.store.getUser(user.userId))?.paused).toBe(false);
   });
 
   it('acts on the numbers of the digest answered, and a duplicate delivery of the same reply changes nothing more', async () => {
