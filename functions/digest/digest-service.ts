@@ -62,7 +62,7 @@ export async function prepareDigest(deps: DigestDeps, user: User, now: Date, due
   const replyToken = signReplyToken(deps.secret, { userId: user.userId, digestId: week, expires: addDays(now, REPLY_TOKEN_WEEKS * 7), purpose: 'reply' });
   const unsubscribeToken = signReplyToken(deps.secret, { userId: user.userId, digestId: week, expires: addDays(now, UNSUBSCRIBE_TOKEN_DAYS), purpose: 'unsubscribe' });
   const replyTo = replyAddress(replyToken, domain);
-  const unsubscribeMailto = `unsubscribe+${unsubscribeToken}@${domain}`;
+  const unsubscribeMailto = replyAddress(unsubscribeToken, domain, 'unsubscribe');
   const unsubscribeUrl = deps.unsubscribeUrl ? `${deps.unsubscribeUrl}?t=${unsubscribeToken}` : undefined;
   const rendered = renderDigest(model, { replyTo, unsubscribeMailto: `mailto:${unsubscribeMailto}?subject=unsubscribe`, unsubscribeUrl });
   // Stable per user and week: a resend of the same digest is recognisably the same message.

@@ -4,6 +4,7 @@
  */
 import { domainOf, isRobotAddress, normalizeAddress } from './addresses.ts';
 import type { Address, ParsedMail, User } from './types.ts';
+import { purposeOfAddress } from './reply-token.ts';
 
 /** Mail to more people than this is recorded without turning everyone into a contact. */
 export const MAX_CONTACTS_PER_MAIL = 50;
@@ -62,13 +63,13 @@ export function captureDomain(config: CaptureConfig): string {
   return domainOf(config.captureAddress.toLowerCase());
 }
 
-/** `reply+<token>@capture-domain` (or `unsubscribe+…`) among the envelope or header recipients. */
+/** `reply+<token>@capture-domain` (or `unsub+…`) among the envelope or header recipients. */
 export function findCommandAddress(mail: ParsedMail, envelope: Envelope, config: CaptureConfig): string | null {
   const domain = captureDomain(config);
   const candidates = [...envelope.recipients, ...mail.to.map((a) => a.email), ...mail.cc.map((a) => a.email)];
   for (const c of candidates) {
     const email = normalizeAddress(c);
-    if (email && domainOf(email) === domain && /^(reply|unsubscribe)\+/.test(email)) return email;
+    if (email && domainOf(email) === domain && purposeOfAddress(email)) return email;
   }
   return null;
 }

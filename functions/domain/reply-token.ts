@@ -48,10 +48,11 @@ const MAC_BYTES = 10;
 const MIN_SECRET_BYTES = 32;
 const KEY_SALT = Buffer.from('nurture/reply-token/v1');
 const ISO_DAY_TAG = 0xff;
-const REPLY_PREFIX = 'reply+';
+/** The local part's prefix per purpose: equally short, so every token that fits one address fits the other. */
+const PREFIX: Readonly<Record<TokenPurpose, string>> = { reply: 'reply+', unsubscribe: 'unsub+' };
 /** RFC 5321 §4.5.3.1.1: a local part is at most 64 octets. */
 const MAX_LOCAL_PART = 64;
-export const MAX_TOKEN_LENGTH = MAX_LOCAL_PART - REPLY_PREFIX.length;
+export const MAX_TOKEN_LENGTH = MAX_LOCAL_PART - Math.max(...Object.values(PREFIX).map((p) => p.length));
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -223,22 +224,29 @@ export function verifyReplyToken(
   return { ok: true, claims: { ...decoded.claims, purpose } };
 }
 
-export function replyAddress(token: string, captureDomain: string): string {
-  return `${REPLY_PREFIX}${token}@${captureDomain.toLowerCase()}`;
+/** `reply+TOKEN@captureDomain`, or `unsub+TOKEN@…` for an unsubscribe token. */
+export function replyAddress(token: string, captureDomain: string, purpose: TokenPurpose = 'reply'): string {
+  return `${PREFIX[purpose]}${token}@${captureDomain.toLowerCase()}`;
+}
+
+/** The purpose an address on the capture domain is for, by its prefix (`reply+`, `unsub+`), or null. */
+export function purposeOfAddress(address: string): TokenPurpose | null {
+  const local = address.trim().toLowerCase();
+  return (Object.keys(PREFIX) as TokenPurpose[]).find((p) => local.startsWith(PREFIX[p])) ?? null;
 }
 
 /**
- * The token from `reply+TOKEN@captureDomain` (also inside `Name <…>`), lower-cased; null for any other address.
- * Only extracts: the caller still verifies.
+ * The token from `reply+TOKEN@captureDomain` (or `unsub+…` for that purpose; also inside `Name <…>`), lower-cased;
+ * null for any other address. Only extracts: the caller still verifies.
  */
-export function parseReplyAddress(address: string, captureDomain: string): string | null {
+export function parseReplyAddress(address: string, captureDomain: string, purpose: TokenPurpose = 'reply'): string | null {
   const trimmed = address.trim();
   const angle = /<([^<>]*)>\s*$/.exec(trimmed);
   const spec = (angle?.[1] ?? trimmed).trim().toLowerCase();
   const at = spec.lastIndexOf('@');
   if (at < 0 || spec.slice(at + 1) !== captureDomain.trim().toLowerCase()) return null;
   const local = spec.slice(0, at);
-  if (!local.startsWith(REPLY_PREFIX)) return null;
-  const token = local.slice(REPLY_PREFIX.length);
+  if (!local.startsWith(PREFIX[purpose])) return null;
+  const token = local.slice(PREFIX[purpose].length);
   return token.length > 0 && token.length <= MAX_TOKEN_LENGTH && /^[a-z2-7]+$/.test(token) ? token : null;
 }

@@ -37,6 +37,7 @@ export const NewUserInput = UserSettings.extend({
 });
 export type NewUserInput = z.input<typeof NewUserInput>;
 
+/** Short on purpose: the id is inside every reply token, which must fit a 64-octet local part with its prefix. */
 export function newUserId(): string {
   return `u_${randomBytes(6).toString('hex')}`;
 }

@@ -15,7 +15,7 @@ import { domainOf } from '#domain/addresses';
 import { messageKey } from '#domain/message-key';
 import { normalizePromiseText } from '#domain/promises';
 import { parseInlineReply, type Command, type UnknownWord } from '#domain/reply-commands';
-import { parseReplyAddress, verifyReplyToken, type TokenPurpose } from '#domain/reply-token';
+import { parseReplyAddress, purposeOfAddress, verifyReplyToken, type TokenPurpose } from '#domain/reply-token';
 import type { ParsedMail, User } from '#domain/types';
 import { nextDigestSlot } from '#domain/week';
 import type { CaptureInput, CaptureOutcome } from '../capture/capture-service.ts';
@@ -39,8 +39,8 @@ export type ReplyRejection = 'bad-token' | 'expired-token' | 'unknown-user' | 'n
 export async function handleReply(deps: ReplyDeps, mail: ParsedMail, input: CaptureInput, outcome: CaptureOutcome): Promise<CaptureOutcome> {
   const reject = (reason: ReplyRejection, detail: string): CaptureOutcome => ({ ...outcome, kind: reason === 'duplicate' ? 'ignored' : 'rejected', reason, detail });
   const address = outcome.replyAddress ?? '';
-  const purpose: TokenPurpose = address.startsWith('unsubscribe+') ? 'unsubscribe' : 'reply';
-  const token = parseReplyAddress(address.replace(/^unsubscribe\+/, 'reply+'), captureDomain(deps.config));
+  const purpose: TokenPurpose = purposeOfAddress(address) ?? 'reply';
+  const token = parseReplyAddress(address, captureDomain(deps.config), purpose);
   const now = deps.now();
   const verdict = token ? verifyReplyToken(deps.secret, token, now, { purpose }) : ({ ok: false, reason: 'malformed' } as const);
   // An authentic reply token past its date still carries settings ("resume" after weeks paused, with no newer

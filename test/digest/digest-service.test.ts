@@ -90,7 +90,7 @@ describe('a user who captured mail and wrote a note gets a digest that is right 
     expect(parsed.text).toContain('report');
     expect(parsed.html).toContain('<html');
     expect(parsed.headerLines.find((h) => h.key === 'list-unsubscribe-post')?.line).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-    expect(String(parsed.headerLines.find((h) => h.key === 'list-unsubscribe')?.line)).toMatch(/<mailto:unsubscribe\+[a-z0-9]+@in\.example\.com\?subject=unsubscribe>, <https:\/\/unsub\.example\.com\/\?t=[a-z0-9]+>/);
+    expect(String(parsed.headerLines.find((h) => h.key === 'list-unsubscribe')?.line)).toMatch(/<mailto:unsub\+[a-z0-9]+@in\.example\.com\?subject=unsubscribe>, <https:\/\/unsub\.example\.com\/\?t=[a-z0-9]+>/);
   });
 });
 

@@ -15,7 +15,7 @@ const skipBrowser = process.env.NURTURE_SKIP_BROWSER === '1';
 if (skipBrowser) console.warn('NURTURE_SKIP_BROWSER=1: SKIPPING the Chromium rendering tests — the digest is NOT checked in a real engine.');
 const OPTS = {
   replyTo: 'reply+t0k3n@in.example.com',
-  unsubscribeMailto: 'mailto:unsubscribe+t0k3n@in.example.com',
+  unsubscribeMailto: 'mailto:unsub+t0k3n@in.example.com',
   unsubscribeUrl: 'https://nurture.example.com/unsubscribe?t=t0k3n',
 };
 

@@ -42,7 +42,7 @@ const SECRET = new Uint8Array(32).fill(5);
 const token = (purpose: 'reply' | 'unsubscribe'): string =>
   signReplyToken(SECRET, { userId: 'u_maria00001', digestId: '2026-11-30', expires: '2027-01-04T07:00:00.000Z', purpose });
 const REPLY_TO = replyAddress(token('reply'), 'in.nurture.example.com');
-const UNSUBSCRIBE_MAILTO = `mailto:unsubscribe+${token('unsubscribe')}@in.nurture.example.com`;
+const UNSUBSCRIBE_MAILTO = `mailto:${replyAddress(token('unsubscribe'), 'in.nurture.example.com', 'unsubscribe')}`;
 const UNSUBSCRIBE_URL = `https://nurture.example.com/unsubscribe?t=${token('unsubscribe')}`;
 
 /** The production builder: what SpamAssassin scores is exactly what the digest service sends. */

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { newUserId } from '../../functions/domain/users.ts';
 import {
   base32Decode,
   base32Encode,
   MAX_TOKEN_LENGTH,
   parseReplyAddress,
+  purposeOfAddress,
   replyAddress,
   signReplyToken,
   verifyReplyToken,
@@ -183,6 +185,24 @@ describe('reply address', () => {
     const address = replyAddress(token, 'in.example.com');
     expect(address).toBe(`reply+${token}@in.example.com`);
     expect(parseReplyAddress(address, 'in.example.com')).toBe(token);
+  });
+
+  it('gives an unsubscribe token its own equally short prefix, and keeps the two apart', () => {
+    const unsub = signReplyToken(SECRET, { ...CLAIMS, purpose: 'unsubscribe' });
+    const address = replyAddress(unsub, 'in.example.com', 'unsubscribe');
+    expect(address).toBe(`unsub+${unsub}@in.example.com`);
+    expect(purposeOfAddress(address)).toBe('unsubscribe');
+    expect(purposeOfAddress(replyAddress(token, 'in.example.com'))).toBe('reply');
+    expect(parseReplyAddress(address, 'in.example.com', 'unsubscribe')).toBe(unsub);
+    expect(parseReplyAddress(address, 'in.example.com')).toBeNull();
+  });
+
+  it('fits both addresses in a 64-octet local part for a real user id', () => {
+    const longest = { ...CLAIMS, userId: newUserId(), digestId: '2026-11-30' };
+    for (const purpose of ['reply', 'unsubscribe'] as const) {
+      const local = replyAddress(signReplyToken(SECRET, { ...longest, purpose }), 'in.example.com', purpose).split('@')[0]!;
+      expect(local.length).toBeLessThanOrEqual(64);
+    }
   });
 
   it('finds the token in any case and inside a display name', () => {

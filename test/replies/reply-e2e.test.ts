@@ -244,11 +244,16 @@ describe('only the real user can change their data', () => {
     expect((await rt.store.listPromises(victim.userId)).every((p) => p.state === 'open')).toBe(true);
   });
 
-  it('unsubscribe+token pauses the digest', async () => {
+  it('unsub+token pauses the digest, for a user id as long as real ones', async () => {
+    // Real ids are u_ + 12 hex characters (newUser); the address must still fit in a 64-octet local part.
+    user = testUser({ userId: `u_${'a1b2c3d4e5f6'.slice(0, 10)}${String(seq).padStart(2, '0')}`, email: `long${seq}@example.org`, aliases: [], tz: 'Europe/Berlin' });
+    await rt.store.createUser(user);
+    expect(user.userId).toHaveLength(14);
     await seedAndSendDigest();
     const prepared = await prepareDigest(digestDeps(), user, MONDAY_8);
-    const mailto = /unsubscribe\+[a-z0-9]+@nurture\.localhost/.exec(prepared.rendered.text)?.[0];
+    const mailto = /unsub\+[a-z0-9]+@nurture\.localhost/.exec(prepared.rendered.text)?.[0];
     expect(mailto).toBeDefined();
+    expect(mailto!.split('@')[0]!.length).toBeLessThanOrEqual(64);
     await asUser().sendMail({ from: user.email, to: mailto, subject: 'unsubscribe', text: 'unsubscribe' });
     expect((await rt.store.getUser(user.userId))?.paused).toBe(true);
   });
