@@ -157,19 +157,21 @@ export function selectDigest(input: DigestInput): DigestModel {
   const ctx: Ctx = { input, nowMs, today, byEmail, namePool: introPool(contacts) };
   const promises = input.promises;
 
-  const followups = selectFollowups(contacts, ctx);
   const shown = promisesShown(promises, nowMs, today, input.looksDoneAlreadyShown);
   const promiseDrafts = selectPromises(shown, ctx);
   const promisedIntroductions = selectPromisedIntroductions(shown, ctx);
-  const connectionDrafts = [...promisedIntroductions, ...suggestIntroductions(contacts, promisedIntroductions, ctx)];
-  // One item per person where possible: people already in follow-up or owed a promise are not also check-ins.
-  const alreadyShown = new Set(
-    [...followups, ...promiseDrafts.items.filter((d) => !d.looksDone)].flatMap((d) => d.contacts),
-  );
+  // One item per person where possible. Someone owed a promise or an introduction has their reason to be written
+  // to: not also a follow-up or a check-in. Follow-ups are not also check-ins; nobody already in the digest is
+  // suggested for an introduction.
+  const owed = new Set([...promiseDrafts.items, ...promisedIntroductions].filter((d) => !d.looksDone).flatMap((d) => d.contacts));
+  const followups = selectFollowups(contacts.filter((c) => !owed.has(c.email)), ctx);
+  const alreadyShown = new Set([...owed, ...followups.flatMap((d) => d.contacts)]);
   const checkins = selectCheckins(
     contacts.filter((c) => !alreadyShown.has(c.email)),
     ctx,
   );
+  const inDigest = new Set([...alreadyShown, ...checkins.flatMap((d) => d.contacts)]);
+  const connectionDrafts = [...promisedIntroductions, ...suggestIntroductions(contacts, promisedIntroductions, inDigest, ctx)];
 
   const agedOut = shown.agedOut;
   const agedOutNote = agedOut > 0 ? `${plural(agedOut, 'promise')} more than two months overdue ${agedOut === 1 ? 'is' : 'are'} left out.` : undefined;
@@ -522,10 +524,13 @@ export function suggestIntroductionPairs(
   coRecipients: ReadonlySet<string>,
   subjectsByContact?: ReadonlyMap<string, readonly string[]>,
   suggestedLastWeek: ReadonlySet<string> = new Set(),
+  /** People not to suggest (already in the digest); the pool itself is taken before they are left out. */
+  busy: ReadonlySet<string> = new Set(),
 ): IntroSuggestion[] {
   const strong = introPool(contacts)
     .filter(
       (c) =>
+        !busy.has(c.email) &&
         c.count >= INTRO_MIN_COUNT &&
         c.replies > 0 &&
         nowMs - Date.parse(c.lastContacted) <= INTRO_MAX_SILENCE_DAYS * DAY_MS,
@@ -586,13 +591,13 @@ export function suggestIntroductionPairs(
   return picked;
 }
 
-function suggestIntroductions(contacts: readonly Contact[], promised: readonly Draft[], ctx: Ctx): Draft[] {
+/** `inDigest`: people the digest already shows; the pool is still taken over all contacts, as the loader reads it. */
+function suggestIntroductions(contacts: readonly Contact[], promised: readonly Draft[], inDigest: ReadonlySet<string>, ctx: Ctx): Draft[] {
   const { input, nowMs, byEmail } = ctx;
-  // A pair the user already promised to introduce is shown once, as the promise.
   const exclude = new Set(input.coRecipients ?? []);
-  for (const d of promised) for (const a of d.contacts) for (const b of d.contacts) if (a !== b) exclude.add(`${a}|${b}`);
   const lastWeek = new Set((input.introductionsLastWeek ?? []).map(([a, b]) => `${a}|${b}`));
-  return suggestIntroductionPairs(contacts, nowMs, exclude, input.subjectsByContact, lastWeek).map(
+  const busy = new Set([...inDigest, ...promised.flatMap((d) => d.contacts)]);
+  return suggestIntroductionPairs(contacts, nowMs, exclude, input.subjectsByContact, lastWeek, busy).map(
     (s): Draft => {
       const a = byEmail.get(s.a) as Contact;
       const b = byEmail.get(s.b) as Contact;

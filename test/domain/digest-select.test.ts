@@ -294,6 +294,15 @@ describe('promises', () => {
     expect(m.subject).toBe('Your week of 30 Nov: 2 promises are overdue');
   });
 
+  it('does not also ask to follow up with someone new who is owed a promise: the promise is the reason to write', () => {
+    const tom = contact('tom@t.example', { name: 'Tom', count: 1, firstContacted: daysAgo(4), lastContacted: daysAgo(4), recentDates: [daysAgo(4)] });
+    const m = digest({ contacts: [tom], promises: [promise('t1', { to: ['tom@t.example'], due: '2026-11-27' })] });
+    expect(section(m, 'followup')).toEqual([]);
+    expect(section(m, 'promise').map((i) => i.contacts)).toEqual([['tom@t.example']]);
+    // Without the promise, Tom is a follow-up.
+    expect(section(digest({ contacts: [tom] }), 'followup').map((i) => i.contacts)).toEqual([['tom@t.example']]);
+  });
+
   it('quotes a promise made to nobody known without inventing a "someone"', () => {
     const m = digest({ contacts, promises: [promise('anon', { to: [], text: 'Promised her the app link.' })] });
     expect(section(m, 'promise')[0]?.text).toBe('You promised: “Promised her the app link.”');
@@ -365,6 +374,22 @@ describe('connections', () => {
       promises: [promise('i2', { action: 'introduce', to: ['jane@acme.example'], introduce: ['Jane Doe', 'Sam Lee'], text: 'I’ll introduce you to Sam Lee next week.' })],
     });
     expect(section(m, 'connection')[0]).toMatchObject({ text: 'Introduce Jane Doe to Sam Lee, as you offered', contacts: ['jane@acme.example', 'sam@r.example'] });
+  });
+
+  it('names each person once: nobody owed an introduction is also suggested for one, or followed up', () => {
+    const m = digest({
+      contacts: [
+        strong('sam@r.example', 'Sam Lee', 'Robotics pilot', { org: 'R' }),
+        strong('priya@f.example', 'Priya Patel', 'Re: Robotics hiring', { org: 'F' }),
+        strong('zoe@z.example', 'Zoe Park', 'Robotics meetup', { org: 'Z' }),
+      ],
+      promises: [promise('i1', { action: 'introduce', to: ['sam@r.example'], introduce: ['Priya'], text: 'I’ll introduce you to Priya.' })],
+    });
+    const connections = section(m, 'connection');
+    expect(connections.map((c) => c.promiseId)).toEqual(['i1']);
+    const everyone = m.items.flatMap((i) => i.contacts);
+    expect(everyone.filter((e) => e === 'sam@r.example')).toHaveLength(1);
+    expect(everyone.filter((e) => e === 'priya@f.example')).toHaveLength(1);
   });
 
   it('suggests two strong contacts who share a topic, explaining why', () => {
@@ -452,7 +477,7 @@ describe('the digest as a whole', () => {
       ],
       promises: [
         promise('p1', { due: '2026-11-27' }),
-        promise('i1', { action: 'introduce', to: ['jane@acme.example'], introduce: ['Tom'] }),
+        promise('i1', { action: 'introduce', to: ['jane@acme.example'], introduce: ['Sam'] }),
       ],
     });
 
