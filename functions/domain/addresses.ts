@@ -57,7 +57,11 @@ export function organisationFromDomain(domain: string): string | undefined {
 // Robots and role mailboxes that never answer as a person.
 const ROBOT_LOCAL =
   /^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|mailer[-_.]?daemon|postmaster|bounces?|notifications?|notify|alerts?|auto[-_.]?(?:reply|confirm)|daemon|root|abuse|unsubscribe|newsletter|news|marketing|billing|invoice|receipts?|system|automated|robot)(?:[-+_.].*)?$/i;
-const ROBOT_DOMAIN = /(?:^|\.)(?:bounces?|bounce-mail|mailer|em\d*|email|e|mail\d*|notifications?|reply|mg|sendgrid|mandrillapp|mcsv|amazonses|list-manage|mailchimp|sparkpostmail|postmarkapp)\.[a-z.]+$/i;
+/**
+ * Sending subdomains of mailing services. Not "mail.", "email." or "e.": people have addresses there
+ * (bsitz@mail.utexas.edu, x@email.arizona.edu, y@e.ntu.edu.sg).
+ */
+const ROBOT_DOMAIN = /(?:^|\.)(?:bounces?|bounce-mail|mailer|em\d+|notifications?|reply|mg|sendgrid|mandrillapp|mcsv|amazonses|list-manage|mailchimp|sparkpostmail|postmarkapp)\.[a-z.]+$/i;
 
 export function isRobotAddress(email: string): boolean {
   const at = email.lastIndexOf('@');
