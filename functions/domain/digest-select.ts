@@ -57,7 +57,7 @@ export interface DigestModel {
   /** ISO day: the Monday of the digest week in the user's time zone. */
   readonly weekOf: string;
   readonly subject: string;
-  /** Non-empty sections only, in reading order. */
+  /** Sections with items (or a note of what was left out), in reading order. */
   readonly sections: readonly DigestSection[];
   /** All items, in number order. */
   readonly items: readonly DigestItem[];
@@ -184,7 +184,8 @@ export function selectDigest(input: DigestInput): DigestModel {
   let n = 0;
   const sections: DigestSection[] = [];
   for (const [key, list, moreCount, leftOutNote] of drafts) {
-    if (list.length === 0) continue;
+    // A section with nothing to list still says what it left out ("9 promises … are left out").
+    if (list.length === 0 && !leftOutNote) continue;
     const items = list.map((d): DigestItem => {
       n += 1;
       return { ...d, n, text: typeof d.text === 'function' ? d.text(n) : d.text };
@@ -447,8 +448,9 @@ function promiseWhy(p: StoredPromise, ctx: Ctx): string {
   const late = daysBetween(p.due, ctx.today);
   const due =
     late > 0 ? `due ${label}, ${plural(late, 'day')} late` : late === 0 ? 'due today' : `due ${label}`;
-  const made = (ctx.nowMs - Date.parse(p.createdAt)) / DAY_MS;
-  return Number.isNaN(made) ? due : `${due} · promised ${ago(made)}`;
+  const madeMs = Date.parse(p.createdAt);
+  // Calendar days in the user's zone: a promise from Tuesday evening is "2 days ago" on Thursday morning.
+  return Number.isNaN(madeMs) ? due : `${due} · promised ${ago(daysBetween(isoDayIn(madeMs, ctx.input.user.tz), ctx.today))}`;
 }
 
 function looksDoneDrafts(promises: readonly StoredPromise[], section: DigestSectionKey, ctx: Ctx): Draft[] {

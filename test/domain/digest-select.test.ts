@@ -303,6 +303,22 @@ describe('promises', () => {
     expect(section(digest({ contacts: [tom] }), 'followup').map((i) => i.contacts)).toEqual([['tom@t.example']]);
   });
 
+  it('says how many promises aged out even when none is left to list, yet a week with nothing else is still empty', () => {
+    const ancient = [promise('a1', { due: '2025-03-01' }), promise('a2', { due: '2025-04-01' })];
+    const m = digest({ contacts, promises: ancient });
+    const promises = m.sections.find((x) => x.key === 'promise');
+    expect(promises?.items).toEqual([]);
+    expect(promises?.leftOutNote).toBe('2 promises more than two months overdue are left out.');
+    const alone = digest({ promises: ancient });
+    expect(alone.empty).toBe(true);
+  });
+
+  it('counts calendar days in the user’s zone for "promised …"', () => {
+    // Saturday 22:00 in Berlin, read on Monday 08:00: two days ago, though only 34 hours have passed.
+    const m = digest({ contacts, promises: [promise('sat', { due: '2026-12-04', createdAt: '2026-11-28T21:00:00.000Z' })] });
+    expect(section(m, 'promise')[0]?.why).toMatch(/promised 2 days ago$/);
+  });
+
   it('quotes a promise made to nobody known without inventing a "someone"', () => {
     const m = digest({ contacts, promises: [promise('anon', { to: [], text: 'Promised her the app link.' })] });
     expect(section(m, 'promise')[0]?.text).toBe('You promised: “Promised her the app link.”');
