@@ -129,7 +129,7 @@ users
         emptyWeekNote: o.emptyWeeks ? o.emptyWeeks === 'note' : (user.emptyWeekNote ?? false),
       };
       await ctx.store.updateUser(user.userId, { tz: next.tz, checkins: next.checkins, digestDay: next.digestDay, digestHour: next.digestHour, confirmations: next.confirmations, paused: next.paused, emptyWeekNote: next.emptyWeekNote, ...(next.paused ? {} : { bouncing: undefined }) }, next.paused ? null : nextDigestSlot(next, new Date()));
-      print(`${user.email}: digest ${next.paused ? 'paused' : `on ${WEEKDAYS[next.digestDay - 1]} at ${String(next.digestHour).padStart(2, '0')}:00 ${next.tz}`}, ${next.checkins} check-in${next.checkins === 1 ? "" : "s"}, confirmations ${next.confirmations ? 'on' : 'off'}.`);
+      print(`${user.email}: digest ${next.paused ? 'paused' : `on ${WEEKDAYS[next.digestDay - 1]} at ${String(next.digestHour).padStart(2, '0')}:00 ${next.tz}`}, ${next.checkins} check-in${next.checkins === 1 ? '' : 's'}, confirmations ${next.confirmations ? 'on' : 'off'}.`);
     });
   });
 users
