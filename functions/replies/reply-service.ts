@@ -85,7 +85,9 @@ export async function handleReply(deps: ReplyDeps, mail: ParsedMail, input: Capt
   deps.log.info('reply processed', { userId, digestId, purpose, results: results.map((r) => `${r.source}: ${r.outcome}`), unknown: unknown.map((u) => u.word) });
   if (user.confirmations || purpose === 'unsubscribe') {
     // The changes are made; a confirmation that cannot be sent is logged, not retried with the whole reply.
-    await confirm(deps, user, mail, results, unknown).catch((err: unknown) => deps.log.error('confirmation not sent', { userId, error: String(err) }));
+    // A reply to the confirmation ("undo 3" after reading it) goes to the same digest's address.
+    const replyTo = purpose === 'reply' && !expired ? address : undefined;
+    await confirm(deps, user, mail, results, unknown, replyTo).catch((err: unknown) => deps.log.error('confirmation not sent', { userId, error: String(err) }));
   }
   return { ...outcome, kind: 'reply', reason: null, userId, detail: results.map((r) => r.message).join(' | ') };
 }
@@ -188,11 +190,12 @@ async function applyChange(store: Store, user: User, change: Change, now: Date):
   }
 }
 
-async function confirm(deps: ReplyDeps, user: User, mail: ParsedMail, results: readonly CommandResult[], unknown: readonly UnknownWord[]): Promise<void> {
+async function confirm(deps: ReplyDeps, user: User, mail: ParsedMail, results: readonly CommandResult[], unknown: readonly UnknownWord[], replyTo?: string): Promise<void> {
   if (!deps.mailer) return;
   const { subject, text } = renderConfirmation(results, unknown);
   const raw = await new MailComposer({
     from: { name: 'Nurture', address: deps.fromAddress },
+    ...(replyTo ? { replyTo } : {}),
     to: user.email,
     subject,
     text,

@@ -26,7 +26,7 @@ let seq = 0;
 let user: User;
 let sesEndpoint: string;
 
-const sesStore = async () => ((await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string; body: { text: string } }[] }).emails;
+const sesStore = async () => ((await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: { destination: { to: string[] }; replyTo?: string[]; subject: string; body: { text: string } }[] }).emails;
 const smtp = (auth?: { user: string; pass: string }) => nodemailer.createTransport({ host: rt.info.smtp.host, port: rt.info.smtp.port, secure: false, ignoreTLS: true, auth });
 const asUser = () => smtp({ user: user.email, pass: smtpPassword(rt.secret, user.email) });
 const digestDeps = () => ({ store: rt.store, secret: rt.secret, captureAddress: CAPTURE, fromAddress: localFromAddress(CAPTURE), mailer: localSesMailer(sesEndpoint), log: memoryLogger() });
@@ -86,6 +86,8 @@ describe('replying "done" to the digest from a mail client', () => {
     const confirmation = (await sesStore()).filter((m) => m.destination.to.includes(user.email) && /change/.test(m.subject));
     expect(confirmation).toHaveLength(1);
     expect(confirmation[0]!.body.text).toMatch(/deck|done/i);
+    // Answering the confirmation ("undo …") goes back to the same digest.
+    expect(confirmation[0]!.replyTo).toEqual([d.replyTo]);
   });
 
   it('iPhone-style "snooze N 2w" from an alias, plus "Sent from my iPhone", snoozes the contact', async () => {
