@@ -116,7 +116,7 @@ export async function prepareBatch(deps: CaptureDeps, inputs: readonly CaptureIn
 
   const known = new Map<string, Promise<Address[]>>();
   const knownOf = (userId: string): Promise<Address[]> => {
-    if (!known.has(userId)) known.set(userId, deps.store.contactsByBound(userId, KNOWN_FOR_NOTES).then((r) => r.contacts.map((c) => (c.name ? { email: c.email, name: c.name } : { email: c.email }))));
+    if (!known.has(userId)) known.set(userId, strongestContacts(deps.store, userId, KNOWN_FOR_NOTES));
     return known.get(userId)!;
   };
 
@@ -140,6 +140,18 @@ export async function prepareBatch(deps: CaptureDeps, inputs: readonly CaptureIn
 
 /** How many of the user's strongest contacts a note's bare names are looked up among (as the digest's introductions). */
 const KNOWN_FOR_NOTES = INTRO_POOL;
+
+/** The user's `limit` strongest contacts, as addresses (pages of the contact index until that many are read). */
+async function strongestContacts(store: Store, userId: string, limit: number): Promise<Address[]> {
+  const out: Address[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await store.contactsByBound(userId, limit - out.length, start);
+    out.push(...page.contacts.map((c) => (c.name ? { email: c.email, name: c.name } : { email: c.email })));
+    start = page.next;
+  } while (start && out.length < limit);
+  return out;
+}
 
 /** People a note names: with their address, or by the name of a known contact. */
 function peopleInNote(text: string, exclude: ReadonlySet<string>, known: readonly Address[]): Address[] {
@@ -275,7 +287,9 @@ function analyse(input: CaptureInput, mail: ParsedMail, user: User | null, confi
   const ownText = extractOwnText({ text: mail.text, html: mail.html });
   const exclude = new Set([u.email, ...u.aliases, config.captureAddress.toLowerCase()]);
   const contacts = isNote ? peopleInNote(ownText, exclude, known) : cls.contacts;
-  const found = findPromises(ownText, { date, tz: u.tz, recipients: contacts, isNote, distrust, ...(isNote ? { knownContacts: known } : {}) });
+  // A note's promises go to the people the note names (with the stricter rules of peopleInNote), never to any known
+  // contact whose first name happens to be a word in the sentence ("I will send…" is not Will Turner).
+  const found = findPromises(ownText, { date, tz: u.tz, recipients: contacts, isNote, distrust });
   const noteText = isNote ? ownText.slice(0, 2_000) : undefined;
   const touches: ContactTouch[] = contacts.map((address) => ({
     address,

@@ -8,14 +8,13 @@ import type { Logger } from '#commons/logger';
 import { domainOf } from '#domain/addresses';
 import { candidatesSuffice, promisePeople } from '#domain/digest-candidates';
 import { INTRO_POOL, selectDigest, type DigestInput, type DigestModel } from '#domain/digest-select';
-import { REPLY_TOKEN_WEEKS, replyAddress, signReplyToken } from '#domain/reply-token';
+import { REPLY_TOKEN_WEEKS, replyAddress, signReplyToken, UNSUBSCRIBE_TOKEN_DAYS } from '#domain/reply-token';
 import type { Contact, User } from '#domain/types';
 import { digestWeekOf, nextDigestSlot } from '#domain/week';
 import { DateTime } from 'luxon';
 import { buildDigestMime } from './digest-mime.ts';
 import { renderDigest, type RenderedDigest } from './render.ts';
 
-export const UNSUBSCRIBE_TOKEN_DAYS = 400;
 
 export interface DigestDeps {
   readonly store: Store;

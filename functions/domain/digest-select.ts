@@ -126,9 +126,14 @@ export const MAX_PROMISE_ITEMS = 12;
  */
 export const PROMISE_AGE_OUT_DAYS = 60;
 
-/** Promises due before this ISO day are aged out (see PROMISE_AGE_OUT_DAYS). */
-function ageOutDay(today: string): string {
-  return DateTime.fromISO(today, { zone: 'UTC' }).minus({ days: PROMISE_AGE_OUT_DAYS }).toISODate() as string;
+/**
+ * More than PROMISE_AGE_OUT_DAYS overdue, counted from the due day or from the end of a snooze, whichever is later:
+ * a promise the user snoozed comes back when the snooze ends, however late it is by then.
+ */
+function isAgedOut(p: StoredPromise, today: string): boolean {
+  const cutoff = DateTime.fromISO(today, { zone: 'UTC' }).minus({ days: PROMISE_AGE_OUT_DAYS }).toISODate() as string;
+  const since = p.snoozedUntil && p.snoozedUntil.slice(0, 10) > p.due ? p.snoozedUntil.slice(0, 10) : p.due;
+  return since < cutoff;
 }
 const NOTE_MAX_CHARS = 240;
 const SUBJECT_MAX_CHARS = 70;
@@ -163,7 +168,9 @@ export function selectDigest(input: DigestInput): DigestModel {
   // One item per person where possible. Someone owed a promise or an introduction has their reason to be written
   // to: not also a follow-up or a check-in. Follow-ups are not also check-ins; nobody already in the digest is
   // suggested for an introduction.
-  const owed = new Set([...promiseDrafts.items, ...promisedIntroductions].filter((d) => !d.looksDone).flatMap((d) => d.contacts));
+  // By the addresses the promises name, as the loader reads them (promisePeople): a bare name ("Sam") resolved from
+  // the pool is not owed, or the candidate reading could stop before the check-in that replaces them.
+  const owed = new Set([...shown.open, ...shown.introductions].flatMap((p) => [...p.to, ...(p.introduce ?? [])]).filter((e) => e.includes('@')).map((e) => e.trim().toLowerCase()));
   const followups = selectFollowups(contacts.filter((c) => !owed.has(c.email)), ctx);
   const alreadyShown = new Set([...owed, ...followups.flatMap((d) => d.contacts)]);
   const checkins = selectCheckins(
@@ -403,9 +410,8 @@ export interface PromisesShown {
 }
 
 export function promisesShown(promises: readonly StoredPromise[], nowMs: number, today: string, looksDoneAlreadyShown?: ReadonlySet<string>): PromisesShown {
-  const ageOutBefore = ageOutDay(today);
   const openAll = promises.filter((p) => isOpenPromise(p, nowMs));
-  const open = openAll.filter((p) => p.due >= ageOutBefore).sort((a, b) => comparePromises(a, b, today));
+  const open = openAll.filter((p) => !isAgedOut(p, today)).sort((a, b) => comparePromises(a, b, today));
   const others = open.filter((p) => p.action !== 'introduce');
   return {
     open: others.slice(0, MAX_PROMISE_ITEMS),
@@ -653,7 +659,7 @@ function digestSubject(items: readonly DigestItem[], ctx: Ctx): string {
   const prefix = `Your week of ${week.isValid ? week.toFormat('d LLL') : ctx.input.weekOf}`;
   if (items.length === 0) return `${prefix}: nothing needs you`;
   // Lead with what hurts most if left: an overdue promise, else the first item.
-  const late = ctx.input.promises.filter((p) => isOpenPromise(p, ctx.nowMs) && p.due < ctx.today && p.due >= ageOutDay(ctx.today));
+  const late = ctx.input.promises.filter((p) => isOpenPromise(p, ctx.nowMs) && p.due < ctx.today && !isAgedOut(p, ctx.today));
   const first = items[0] as DigestItem;
   const lead =
     late.length === 1

@@ -23,39 +23,52 @@ export function findPeopleInNote(text: string, exclude: ReadonlySet<string>): Ad
   return [...found.values()];
 }
 
+/** Words after which a capitalised first name is a person: "coffee with Ana", "met Tom", "told Ana", "send Ana…". */
+const PERSON_CUES = new Set([
+  'with', 'met', 'meet', 'saw', 'see', 'and', 'to', 'from', 'for', 'told', 'tell', 'asked', 'ask', 'called', 'call',
+  'emailed', 'email', 'texted', 'text', 'thanked', 'thank', 'introduced', 'introduce', 'promised', 'send', 'sent',
+  'owe', 'owes', 'visited', 'visit', 'congratulate', 'congratulated', 'remind', 'reminded', 'ping', 'pinged',
+]);
+
 /**
- * Known contacts a note names without their address: "Coffee with Ana Souza", or "Ana" when she is the only known
- * contact of that first name. Names must be written capitalised, and a lone first name must not open a sentence
- * ("May I…" is not May Chen), so ordinary words don't turn into people. `known` is the user's strongest contacts.
+ * Known contacts a note names without their address: by full name anywhere ("Coffee with Ana Souza"), or by a first
+ * name only one known contact has, written capitalised right after a word that introduces a person ("coffee with
+ * Ana", "told Tom") — so "Will send…", "- May I…" or "the Google doc" are nobody. `known`: the user's strongest
+ * contacts. One pass over the note's words, then a set lookup per contact.
  */
 export function findKnownPeopleInNote(text: string, known: readonly Address[], exclude: ReadonlySet<string>): Address[] {
   const note = text.slice(0, 20_000);
-  const byFirst = new Map<string, Address[]>();
+  const cuedNames = new Set<string>();
+  let previous = '';
+  for (const m of note.matchAll(/[\p{L}][\p{L}'’-]*|[^\p{L}\s]+/gu)) {
+    const word = m[0];
+    if (/^\p{Lu}/u.test(word) && PERSON_CUES.has(previous)) cuedNames.add(word);
+    previous = /^\p{L}/u.test(word) ? word.toLowerCase() : '';
+  }
+  const firstNames = new Map<string, number>();
   for (const c of known) {
     const first = c.name?.trim().split(/\s+/u)[0];
-    if (first) byFirst.set(first, [...(byFirst.get(first) ?? []), c]);
+    if (first) firstNames.set(first, (firstNames.get(first) ?? 0) + 1);
   }
   const found: Address[] = [];
   for (const c of known) {
     if (!c.name || exclude.has(c.email)) continue;
     const name = c.name.trim();
     const words = name.split(/\s+/u);
-    const full = words.length > 1 && wordAt(note, name, false);
     const first = words[0] ?? '';
-    const byFirstName = first.length >= 2 && byFirst.get(first)?.length === 1 && wordAt(note, first, true);
-    if (full || byFirstName) found.push({ email: c.email, name });
+    const byFullName = words.length > 1 && note.includes(name) && wholeWordsAt(note, name);
+    const byFirstName = first.length >= 2 && firstNames.get(first) === 1 && cuedNames.has(first);
+    if (byFullName || byFirstName) found.push({ email: c.email, name });
   }
   return found;
 }
 
-/** True when `word` occurs in `text` as a whole word, capitalised as given; `midSentence` excludes sentence starts. */
-function wordAt(text: string, word: string, midSentence: boolean): boolean {
-  const escaped = word.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-  const re = new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu');
-  for (const m of text.matchAll(re)) {
-    if (!midSentence) return true;
-    const before = text.slice(0, (m.index ?? 0) + (m[1]?.length ?? 0)).trimEnd();
-    if (before !== '' && !/[.!?]$/u.test(before)) return true;
+/** True when `phrase` occurs in `text` with no letter or digit right before or after it. */
+function wholeWordsAt(text: string, phrase: string): boolean {
+  for (let at = text.indexOf(phrase); at >= 0; at = text.indexOf(phrase, at + 1)) {
+    const before = text[at - 1] ?? ' ';
+    const after = text[at + phrase.length] ?? ' ';
+    if (!/[\p{L}\p{N}]/u.test(before) && !/[\p{L}\p{N}]/u.test(after)) return true;
   }
   return false;
 }

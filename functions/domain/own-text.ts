@@ -68,6 +68,7 @@ const htmlOptions = {
     { selector: 'style', format: 'skip' },
     { selector: 'script', format: 'skip' },
     { selector: 'head', format: 'skip' },
+    { selector: 'title', format: 'skip' },
   ] satisfies SelectorDefinition[],
 };
 

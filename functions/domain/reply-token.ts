@@ -41,6 +41,8 @@ export type ReplyTokenVerdict =
  * items); after that its token still carries settings such as "resume".
  */
 export const REPLY_TOKEN_WEEKS = 5;
+/** An unsubscribe link keeps working this long (RFC 8058 asks for links that work for a long time). */
+export const UNSUBSCRIBE_TOKEN_DAYS = 400;
 
 const VERSION = 1;
 /** 80 bits: an attacker gets one guess per mail delivered, so this is far beyond reach; longer would crowd the local part. */

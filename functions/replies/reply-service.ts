@@ -15,7 +15,7 @@ import { domainOf } from '#domain/addresses';
 import { messageKey } from '#domain/message-key';
 import { normalizePromiseText } from '#domain/promises';
 import { parseInlineReply, type Command, type UnknownWord } from '#domain/reply-commands';
-import { parseReplyAddress, purposeOfAddress, verifyReplyToken, type TokenPurpose } from '#domain/reply-token';
+import { parseReplyAddress, purposeOfAddress, UNSUBSCRIBE_TOKEN_DAYS, verifyReplyToken, type TokenPurpose } from '#domain/reply-token';
 import type { ParsedMail, User } from '#domain/types';
 import { nextDigestSlot } from '#domain/week';
 import type { CaptureInput, CaptureOutcome } from '../capture/capture-service.ts';
@@ -31,6 +31,9 @@ export interface ReplyDeps {
   readonly fromAddress: string;
 }
 
+/** How long a processed reply is remembered, so a duplicate or resent copy changes nothing (reply tokens: 5 weeks). */
+const REPLAY_MARKER_DAYS = 90;
+
 /** How far a reply on an expired token may be dated from now: well inside the 90-day replay marker. */
 const EXPIRED_TOKEN_MAIL_MAX_AGE_MS = 3 * 86_400_000;
 
@@ -38,6 +41,9 @@ export type ReplyRejection = 'bad-token' | 'expired-token' | 'unknown-user' | 'n
 
 export async function handleReply(deps: ReplyDeps, mail: ParsedMail, input: CaptureInput, outcome: CaptureOutcome): Promise<CaptureOutcome> {
   const reject = (reason: ReplyRejection, detail: string): CaptureOutcome => ({ ...outcome, kind: reason === 'duplicate' ? 'ignored' : 'rejected', reason, detail });
+  // A vacation responder answering the digest (or a confirmation) is not the user: no commands, no confirmation,
+  // so no mail loop.
+  if (mail.bulk.isBulk) return { ...outcome, kind: 'ignored', reason: 'bulk-mail', detail: `automatic reply (${mail.bulk.why})` };
   const address = outcome.replyAddress ?? '';
   const purpose: TokenPurpose = purposeOfAddress(address) ?? 'reply';
   const token = parseReplyAddress(address, captureDomain(deps.config), purpose);
@@ -71,7 +77,9 @@ export async function handleReply(deps: ReplyDeps, mail: ParsedMail, input: Capt
   if (purpose === 'reply' && !stored && !expired) return reject('unknown-digest', `no digest ${digestId} for ${userId}`);
   const digest: ReplyTarget | null = purpose === 'reply' ? { ref: stored ? toDigestRef(stored) : { digestId, weekOf: digestId, items: [] }, expired } : null;
   const claim = `reply:${messageKey(mail)}`;
-  if (!(await deps.store.claimOnce(userId, claim, now))) return reject('duplicate', 'this reply was already processed');
+  // Remembered as long as its token lives (an unsubscribe token 400 days), so a resent copy never acts again.
+  const remember = purpose === 'unsubscribe' ? UNSUBSCRIBE_TOKEN_DAYS : REPLAY_MARKER_DAYS;
+  if (!(await deps.store.claimOnce(userId, claim, now, remember))) return reject('duplicate', 'this reply was already processed');
 
   let results: CommandResult[];
   let unknown: readonly UnknownWord[] = [];

@@ -148,6 +148,11 @@ describe('notes sent to the capture address', () => {
     expect(out?.promises[0]).toMatchObject({ action: 'send', to: ['ana@acme.pt'] });
     const ana = (await ts.store.listContacts(user.userId)).find((c) => c.email === 'ana@acme.pt');
     expect(ana?.notes.at(-1)?.text).toContain('her daughter just started college');
+    // A note's promise goes to the people the note names, not to a known "Will" because the sentence says "will".
+    const willTurner = await composeMail({ from: user.email, to: 'Will Turner <will@x.io>', subject: 'hi', text: 'Hi', messageId: '<will@x>', date: new Date('2026-11-10T10:00:00Z') });
+    await captureBatch(deps(), [input(willTurner)]);
+    const plan = await composeMail({ from: user.email, to: CAPTURE, subject: 'plan', text: 'Coffee with Ana Souza. I will send Ana the deck.', messageId: '<plan@x>', date: new Date('2026-11-25T09:00:00Z') });
+    expect((await captureBatch(deps(), [input(plan)]))[0]?.promises.map((p) => p.to)).toEqual([['ana@acme.pt']]);
     // A full name always counts.
     const second = await composeMail({ from: user.email, to: CAPTURE, subject: 'x', text: 'Lunch with Tom Hart about the pilot.', messageId: '<lunch@x>', date: new Date('2026-11-25T12:00:00Z') });
     expect((await captureBatch(deps(), [input(second)]))[0]?.contacts).toEqual([{ email: 'hart@corp.io', name: 'Tom Hart' }]);

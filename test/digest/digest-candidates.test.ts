@@ -159,4 +159,26 @@ describe('the digest reads only candidate contacts, and selects exactly what it 
     // Reading candidates is the point: with thousands of contacts, far fewer are read than all of them.
     if (size >= 4_000) expect(digestCost).toBeLessThan(everyContactCost * 0.8);
   });
+
+  it('stays exact when a promised introduction names, by name only, the contact who would be the one check-in', async () => {
+    const w = world(6, 1_300);
+    const user = { ...w.user, checkins: 1 };
+    const promises = w.promises.filter((p) => p.action !== 'introduce' || p.state !== 'open');
+    // The one check-in selected over everything…
+    const first = selectedFromEverything({ ...w, user, promises }, w.contacts, promises);
+    const top = first.items.find((i) => i.section === 'checkin')?.contacts[0];
+    const named = w.contacts.find((c) => c.email === top);
+    expect(named?.name).toBeTruthy();
+    // …is the person an open introduction names without an address ("introduce you to Ana N12").
+    const intro: StoredPromise = { id: 'p6bare', text: `I’ll introduce you to ${named!.name}.`, action: 'introduce', to: [w.contacts[5]!.email], introduce: [named!.name!], dueText: null, due: '2026-12-10', messageId: null, messageKey: 'mbare', createdAt: '2026-11-25T10:00:00.000Z', state: 'open' };
+    const { store } = ts;
+    await store.createUser(user);
+    await store.saveContactsInBulk(user.userId, w.contacts.map((contact) => ({ contact, version: 0 })));
+    await store.putInteractions(user.userId, w.interactions);
+    await store.addPromises(user.userId, [...promises, intro]);
+    const expected = selectedFromEverything({ ...w, user }, await store.listContacts(user.userId), await store.listPromises(user.userId));
+    const { model } = await prepareDigest({ store, secret: new Uint8Array(32).fill(3), captureAddress: 'log@in.example.com', fromAddress: 'n@in.example.com', log: memoryLogger() }, user, NOW);
+    expect(model).toEqual(expected);
+    expect(model.items.filter((i) => i.section === 'checkin')).toHaveLength(1);
+  });
 });

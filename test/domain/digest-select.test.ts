@@ -319,6 +319,14 @@ describe('promises', () => {
     expect(section(m, 'promise')[0]?.why).toMatch(/promised 2 days ago$/);
   });
 
+  it('brings a snoozed promise back when its snooze ends, however overdue it is by then', () => {
+    // Due 65 days ago, snoozed until last Friday: back in the list, not aged out.
+    const woke = promise('woke', { due: '2026-09-26', state: 'snoozed', snoozedUntil: '2026-11-27' });
+    const m = digest({ contacts, promises: [woke] });
+    expect(section(m, 'promise').map((i) => i.promiseId)).toEqual(['woke']);
+    expect(m.sections.find((x) => x.key === 'promise')?.leftOutNote).toBeUndefined();
+  });
+
   it('quotes a promise made to nobody known without inventing a "someone"', () => {
     const m = digest({ contacts, promises: [promise('anon', { to: [], text: 'Promised her the app link.' })] });
     expect(section(m, 'promise')[0]?.text).toBe('You promised: “Promised her the app link.”');
@@ -406,6 +414,17 @@ describe('connections', () => {
     const everyone = m.items.flatMap((i) => i.contacts);
     expect(everyone.filter((e) => e === 'sam@r.example')).toHaveLength(1);
     expect(everyone.filter((e) => e === 'priya@f.example')).toHaveLength(1);
+  });
+
+  it('still suggests a check-in with someone an introduction names by name only (the loader reads promise people by address)', () => {
+    const zed = contact('zed@z.example', { name: 'Zed Ray' });
+    const m = digest({
+      user: { ...USER, checkins: 1 },
+      contacts: [zed, strong('sam@r.example', 'Sam Lee', 'x')],
+      promises: [promise('i3', { action: 'introduce', to: ['sam@r.example'], introduce: ['Zed Ray'], text: 'I’ll introduce you to Zed Ray.' })],
+    });
+    expect(emailsIn(m, 'checkin')).toEqual(['zed@z.example']);
+    expect(section(m, 'connection')[0]?.contacts).toEqual(['sam@r.example', 'zed@z.example']);
   });
 
   it('suggests two strong contacts who share a topic, explaining why', () => {

@@ -155,3 +155,11 @@ describe('limits', () => {
     expect(extractOwnText({ text: '---------- Forwarded message ---------\nFrom: A <a@x.com>\nSubject: hi\n\nbody', html: null })).toBe('');
   });
 });
+
+describe('HTML-only mail', () => {
+  it('reads the whole document: a quoted mail’s nested <body> neither hides the writer’s words nor leaks its <title>', () => {
+    const html = '<html><title>Weekly digest</title><body><p>Sounds good, see you then.</p><div class="gmail_quote"><blockquote><html><head><title>Quoted</title></head><body><p>done 1</p></body></html></blockquote></div></body></html>';
+    expect(extractOwnText({ text: '', html })).toBe('Sounds good, see you then.');
+    expect(splitReply({ text: '', html }).quoted).toContain('done 1');
+  });
+});

@@ -134,6 +134,20 @@ describe('replying "done" to the digest from a mail client', () => {
     expect((await rt.store.getUser(user.userId))?.paused).toBe(false);
   });
 
+  it('ignores a vacation auto-reply to the digest: no change, no confirmation, so no mail loop', async () => {
+    const d = await seedAndSendDigest();
+    const before = (await sesStore()).length;
+    const r = await asUser().sendMail({
+      from: user.email,
+      to: d.replyTo,
+      subject: `Out of office: ${d.subject}`,
+      headers: { 'Auto-Submitted': 'auto-replied' },
+      text: `I am away until Monday.\n\nOn Mon, Nov 30, 2026 at 8:00 AM Nurture wrote:\n${quote(d.text)}\n`,
+    });
+    expect(r.response).toMatch(/ignored \(bulk-mail\)/);
+    expect((await sesStore()).length).toBe(before);
+  });
+
   it('acts on the numbers of the digest answered, and a duplicate delivery of the same reply changes nothing more', async () => {
     const d = await seedAndSendDigest();
     const reply = await composeMail({ from: user.email, to: d.replyTo, subject: 'Re', text: 'more', messageId: `<dup-reply-${seq}@x>` });
