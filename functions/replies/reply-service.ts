@@ -41,11 +41,11 @@ export type ReplyRejection = 'bad-token' | 'expired-token' | 'unknown-user' | 'n
 
 export async function handleReply(deps: ReplyDeps, mail: ParsedMail, input: CaptureInput, outcome: CaptureOutcome): Promise<CaptureOutcome> {
   const reject = (reason: ReplyRejection, detail: string): CaptureOutcome => ({ ...outcome, kind: reason === 'duplicate' ? 'ignored' : 'rejected', reason, detail });
-  // A vacation responder answering the digest (or a confirmation) is not the user: no commands, no confirmation,
-  // so no mail loop.
-  if (mail.bulk.isBulk) return { ...outcome, kind: 'ignored', reason: 'bulk-mail', detail: `automatic reply (${mail.bulk.why})` };
   const address = outcome.replyAddress ?? '';
   const purpose: TokenPurpose = purposeOfAddress(address) ?? 'reply';
+  // A vacation responder answering the digest (or a confirmation) is not the user: no commands, no confirmation,
+  // so no mail loop. Unsubscribe mail is honoured even when a mail provider sends it automatically.
+  if (purpose === 'reply' && mail.bulk.isBulk) return { ...outcome, kind: 'ignored', reason: 'bulk-mail', detail: `automatic reply (${mail.bulk.why})` };
   const token = parseReplyAddress(address, captureDomain(deps.config), purpose);
   const now = deps.now();
   const verdict = token ? verifyReplyToken(deps.secret, token, now, { purpose }) : ({ ok: false, reason: 'malformed' } as const);
