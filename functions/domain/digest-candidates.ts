@@ -7,7 +7,7 @@
  *   or the introduction pool.
  */
 import { DateTime } from 'luxon';
-import { checkinBound, checkinScore, INTRO_POOL, isSkipped, promisesShown, recentlySuggested } from './digest-select.ts';
+import { checkinBound, checkinScore, INTRO_POOL, isSkipped, promiseAddresses, promisesShown, recentlySuggested } from './digest-select.ts';
 import type { Contact, StoredPromise, User } from './types.ts';
 
 /** Addresses named by the promises the digest will show: the shown open ones, open introductions, looks-done ones. */
@@ -20,9 +20,7 @@ export function promisePeople(
   const nowMs = Date.parse(now);
   const today = DateTime.fromMillis(nowMs, { zone: user.tz }).toISODate() as string;
   const shown = promisesShown(promises, nowMs, today, looksDoneAlreadyShown);
-  const people = new Set<string>();
-  for (const p of [...shown.open, ...shown.introductions, ...shown.looksDone]) for (const who of [...p.to, ...(p.introduce ?? [])]) if (who.includes('@')) people.add(who.trim().toLowerCase());
-  return people;
+  return promiseAddresses([...shown.open, ...shown.introductions, ...shown.looksDone]);
 }
 
 export interface CandidateNeeds {

@@ -160,9 +160,8 @@ export function selectDigest(input: DigestInput): DigestModel {
   // a preview still shows what it holds.)
   const contacts = input.contacts.filter((c) => !own.has(c.email.toLowerCase()) && !isSkipped(c, nowMs));
   const ctx: Ctx = { input, nowMs, today, byEmail, namePool: introPool(contacts) };
-  const promises = input.promises;
 
-  const shown = promisesShown(promises, nowMs, today, input.looksDoneAlreadyShown);
+  const shown = promisesShown(input.promises, nowMs, today, input.looksDoneAlreadyShown);
   const promiseDrafts = selectPromises(shown, ctx);
   const promisedIntroductions = selectPromisedIntroductions(shown, ctx);
   // One item per person where possible. Someone owed a promise or an introduction has their reason to be written
@@ -170,7 +169,7 @@ export function selectDigest(input: DigestInput): DigestModel {
   // suggested for an introduction.
   // By the addresses the promises name, as the loader reads them (promisePeople): a bare name ("Sam") resolved from
   // the pool is not owed, or the candidate reading could stop before the check-in that replaces them.
-  const owed = new Set([...shown.open, ...shown.introductions].flatMap((p) => [...p.to, ...(p.introduce ?? [])]).filter((e) => e.includes('@')).map((e) => e.trim().toLowerCase()));
+  const owed = promiseAddresses([...shown.open, ...shown.introductions]);
   const followups = selectFollowups(contacts.filter((c) => !owed.has(c.email)), ctx);
   const alreadyShown = new Set([...owed, ...followups.flatMap((d) => d.contacts)]);
   const checkins = selectCheckins(
@@ -393,6 +392,13 @@ function selectFollowups(contacts: readonly Contact[], ctx: Ctx): Draft[] {
 export function isOpenPromise(p: StoredPromise, nowMs: number): boolean {
   if (p.state === 'open') return true;
   return p.state === 'snoozed' && (p.snoozedUntil === undefined || Date.parse(p.snoozedUntil) <= nowMs);
+}
+
+/** The addresses promises name (to whom, and whom to introduce): written as addresses, not bare names. */
+export function promiseAddresses(promises: readonly StoredPromise[]): Set<string> {
+  const out = new Set<string>();
+  for (const p of promises) for (const who of [...p.to, ...(p.introduce ?? [])]) if (who.includes('@')) out.add(who.trim().toLowerCase());
+  return out;
 }
 
 /** The promises a digest shows, each list in reading order. */
