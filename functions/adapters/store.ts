@@ -37,8 +37,6 @@ export class AddressTakenError extends Error {
  */
 export const DIGEST_CLAIM_STALE_MS = 15 * 60_000;
 
-class TakenOver extends Error {}
-
 /** The table can't be brought to this version from here: the message says what to do instead. */
 export class TableVersionError extends Error {
   override name = 'TableVersionError';
@@ -499,7 +497,7 @@ export class Store {
   async claimDigest(userId: string, digest: StoredDigest, now: Date): Promise<'claimed' | 'taken-over' | 'sending' | 'done'> {
     const item = { pk: userPk(userId), sk: `DIGEST#${digest.weekOf}`, ...digest, claimedAt: now.toISOString() };
     try {
-      await this.send('PutItem', () =>
+      const res = await this.send('PutItem', () =>
         this.db.send(
           new PutCommand({
             TableName: this.tableName,
@@ -510,12 +508,10 @@ export class Store {
             ReturnValues: 'ALL_OLD',
           }),
         ),
-      ).then((res) => {
-        if (res.Attributes) throw new TakenOver();
-      });
-      return 'claimed';
+      );
+      // The put replaced an item only when it took over a stale claim.
+      return res.Attributes ? 'taken-over' : 'claimed';
     } catch (err) {
-      if (err instanceof TakenOver) return 'taken-over';
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
       // Rare (a second run for the same week): one read to tell a run still sending from a finished one.
       const standing = await this.send('GetItem', () =>

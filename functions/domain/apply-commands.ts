@@ -218,7 +218,8 @@ export function planCommands(input: PlanInput): CommandPlan {
       case 'snooze':
       case 'skip': {
         if (input.expired) {
-          add(command, failed(`${digestLabel(digest)[0]?.toUpperCase()}${digestLabel(digest).slice(1)} is more than ${REPLY_TOKEN_WEEKS} weeks old, so its item numbers no longer apply: reply to your latest digest to change an item.`));
+          const label = digestLabel(digest);
+          add(command, failed(`${label.charAt(0).toUpperCase()}${label.slice(1)} is more than ${REPLY_TOKEN_WEEKS} weeks old, so its item numbers no longer apply: reply to your latest digest to change an item.`));
           break;
         }
         if (command.items.length === 0) {
