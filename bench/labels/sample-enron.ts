@@ -6,8 +6,9 @@
  *
  *   npx tsx bench/labels/sample-enron.ts [--fixtures DIR] > /tmp/pool_text.tsv
  *
- * An id is `enron:<line>:<sentence>`: the 1-based line of sent.jsonl and the 0-based index of the sentence among
- * `splitSentences(extractOwnText(body))`.
+ * An id is `enron:<line>:<start>-<end>`: the 1-based line of sent.jsonl and the sentence's character span in that
+ * mail's `body`, so an id keeps naming the same words however own text or sentence splitting change later. The text
+ * is the span with its white space folded (`sentenceById`).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,12 +31,37 @@ export function enronSentences(fixturesDir: string): SampledSentence[] {
   const out: SampledSentence[] = [];
   lines.forEach((line, i) => {
     if (!line.trim()) return;
-    const mail = JSON.parse(line) as { body: string };
-    splitSentences(extractOwnText({ text: mail.body, html: null })).forEach((text, k) => {
-      out.push({ id: `enron:${i + 1}:${k}`, text: text.replace(/\s+/g, ' ').trim() });
-    });
+    const { body } = JSON.parse(line) as { body: string };
+    let from = 0;
+    for (const sentence of splitSentences(extractOwnText({ text: body, html: null }))) {
+      const words = sentence.trim().split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      const found = new RegExp(words.join('\\s+'), 'g');
+      found.lastIndex = from;
+      const m = found.exec(body);
+      if (!m) continue; // rewritten by own-text (rare): not locatable in the body, so not sampled
+      from = m.index + m[0].length;
+      out.push({ id: `enron:${i + 1}:${m.index}-${from}`, text: fold(m[0]) });
+    }
   });
   return out;
+}
+
+function fold(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The sentence an id names, read from the fixture (bodies by 1-based line). */
+export function sentenceById(id: string, bodies: readonly string[]): string | null {
+  const m = /^enron:(\d+):(\d+)-(\d+)$/.exec(id);
+  const body = m ? bodies[Number(m[1]) - 1] : undefined;
+  return m && body !== undefined ? fold(body.slice(Number(m[2]), Number(m[3]))) : null;
+}
+
+/** Mail bodies of sent.jsonl, index = line − 1. */
+export function enronBodies(fixturesDir: string): string[] {
+  return readFileSync(path.join(fixturesDir, 'enron-sent/sent.jsonl'), 'utf8')
+    .split('\n')
+    .map((line) => (line.trim() ? (JSON.parse(line) as { body: string }).body : ''));
 }
 
 /** mulberry32: a small seeded generator, so the sample is the same on every machine. */
