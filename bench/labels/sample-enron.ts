@@ -65,7 +65,7 @@ export function enronBodies(fixturesDir: string): string[] {
 }
 
 /** mulberry32: a small seeded generator, so the sample is the same on every machine. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
