@@ -9,6 +9,7 @@ import { createDocumentClient } from '#adapters/dynamo-client';
 import { Store } from '#adapters/store';
 import { lambdaConfig, requireEnv } from '#commons/config';
 import { powertoolsLogger } from '#commons/logger';
+import { startOnce } from '#commons/startup';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { sesMailer } from '#adapters/mailer';
 import { loadSecret } from '#adapters/secrets';
@@ -41,37 +42,38 @@ export function createHandler(deps: () => SesCaptureDeps | Promise<SesCaptureDep
   };
 }
 
-// Clients and config are built once per container, on first use, and fail fast on a missing variable.
-let cached: Promise<SesCaptureDeps> | undefined;
-function fromEnvironment(): Promise<SesCaptureDeps> {
-  cached ??= (async () => {
-    const config = lambdaConfig();
-    const store = new Store(createDocumentClient({ region: process.env.AWS_REGION }), config.tableName);
-    const log = powertoolsLogger(new Logger({ serviceName: 'nurture-capture' }));
-    const now = (): Date => new Date();
-    const replyDeps = {
-      store,
-      secret: await loadSecret(config.secretArn),
-      config: { captureAddress: config.captureAddress },
-      log,
-      now,
-      // Confirmations and owner notices go through the same configuration set as digests: bounces are tracked.
-      mailer: sesMailer(new SESv2Client({}), { configurationSet: process.env.CONFIGURATION_SET }),
-      fromAddress: requireEnv('FROM_ADDRESS'),
-    };
-    return {
-      store,
-      s3: new S3Client({}),
-      rawBucket: requireEnv('RAW_MAIL_BUCKET'),
-      rawPrefix: process.env.RAW_MAIL_PREFIX ?? '',
-      config: { captureAddress: config.captureAddress },
-      log,
-      now,
-      onReply: (mail, input, outcome) => handleReply(replyDeps, mail, input, outcome),
-      onRejectedOwner: (user, outcome) => noticeRejectedOwner(replyDeps, user, outcome.detail ?? 'not authenticated', outcome.subject ?? ''),
-    } satisfies SesCaptureDeps;
-  })();
-  return cached;
-}
+// SDK clients live at module scope (no I/O until the first call); the token key is read on first use. A failed
+// start-up is retried by the next invocation (startOnce), never cached for the container's life.
+const s3 = new S3Client({});
+const ses = new SESv2Client({});
+// The service name comes from POWERTOOLS_SERVICE_NAME, which the stack sets per function: one source of truth.
+const log = powertoolsLogger(new Logger());
+
+const fromEnvironment = startOnce(async (): Promise<SesCaptureDeps> => {
+  const config = lambdaConfig();
+  const store = new Store(createDocumentClient({ region: process.env.AWS_REGION }), config.tableName);
+  const now = (): Date => new Date();
+  const replyDeps = {
+    store,
+    secret: await loadSecret(config.secretArn),
+    config: { captureAddress: config.captureAddress },
+    log,
+    now,
+    // Confirmations and owner notices go through the same configuration set as digests: bounces are tracked.
+    mailer: sesMailer(ses, { configurationSet: process.env.CONFIGURATION_SET }),
+    fromAddress: requireEnv('FROM_ADDRESS'),
+  };
+  return {
+    store,
+    s3,
+    rawBucket: requireEnv('RAW_MAIL_BUCKET'),
+    rawPrefix: process.env.RAW_MAIL_PREFIX ?? '',
+    config: { captureAddress: config.captureAddress },
+    log,
+    now,
+    onReply: (mail, input, outcome) => handleReply(replyDeps, mail, input, outcome),
+    onRejectedOwner: (user, outcome) => noticeRejectedOwner(replyDeps, user, outcome.detail ?? 'not authenticated', outcome.subject ?? ''),
+  };
+});
 
 export const handler = createHandler(fromEnvironment);

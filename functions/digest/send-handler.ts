@@ -12,6 +12,7 @@ import { loadSecret } from '#adapters/secrets';
 import { Store } from '#adapters/store';
 import { lambdaConfig, requireEnv } from '#commons/config';
 import { powertoolsLogger } from '#commons/logger';
+import { startOnce } from '#commons/startup';
 import { sendDigest, type DigestDeps } from './digest-service.ts';
 
 const Body = z.object({ userId: z.string().regex(/^u_[a-z0-9]{4,40}$/), at: z.string().datetime().optional() });
@@ -58,22 +59,22 @@ function safeJson(s: string): unknown {
   }
 }
 
-let cached: Promise<DigestDeps> | undefined;
-function fromEnvironment(): Promise<DigestDeps> {
-  cached ??= (async () => {
-    const config = lambdaConfig();
-    return {
-      store: new Store(createDocumentClient({ region: process.env.AWS_REGION }), config.tableName),
-      secret: await loadSecret(config.secretArn),
-      captureAddress: config.captureAddress,
-      fromAddress: requireEnv('FROM_ADDRESS'),
-      unsubscribeUrl: process.env.UNSUBSCRIBE_URL,
-      configurationSet: process.env.CONFIGURATION_SET,
-      mailer: sesMailer(new SESv2Client({})),
-      log: powertoolsLogger(new Logger({ serviceName: 'nurture-digest' })),
-    };
-  })();
-  return cached;
-}
+// Clients at module scope; the token key on first use, and a failed start-up is retried by the next invocation.
+const ses = new SESv2Client({});
+const log = powertoolsLogger(new Logger());
+
+const fromEnvironment = startOnce(async (): Promise<DigestDeps> => {
+  const config = lambdaConfig();
+  return {
+    store: new Store(createDocumentClient({ region: process.env.AWS_REGION }), config.tableName),
+    secret: await loadSecret(config.secretArn),
+    captureAddress: config.captureAddress,
+    fromAddress: requireEnv('FROM_ADDRESS'),
+    unsubscribeUrl: process.env.UNSUBSCRIBE_URL,
+    configurationSet: process.env.CONFIGURATION_SET,
+    mailer: sesMailer(ses),
+    log,
+  };
+});
 
 export const handler = createSendHandler(fromEnvironment);

@@ -7,17 +7,17 @@ import { createDocumentClient } from '#adapters/dynamo-client';
 import { Store } from '#adapters/store';
 import { requireEnv } from '#commons/config';
 import { powertoolsLogger } from '#commons/logger';
+import { startOnce } from '#commons/startup';
 import { handleFeedback, type FeedbackDeps, type FeedbackOutcome } from './ses-feedback.ts';
 
-let cached: FeedbackDeps | undefined;
-function fromEnvironment(): FeedbackDeps {
-  if (cached) return cached;
-  cached = {
+const log = powertoolsLogger(new Logger());
+
+const fromEnvironment = startOnce(
+  (): FeedbackDeps => ({
     store: new Store(createDocumentClient({ region: process.env.AWS_REGION }), requireEnv('TABLE_NAME')),
     now: () => new Date(),
-    log: powertoolsLogger(new Logger({ serviceName: 'nurture-feedback' })),
-  };
-  return cached;
-}
+    log,
+  }),
+);
 
-export const handler = (event: unknown): Promise<FeedbackOutcome[]> => handleFeedback(fromEnvironment(), event);
+export const handler = async (event: unknown): Promise<FeedbackOutcome[]> => handleFeedback(await fromEnvironment(), event);

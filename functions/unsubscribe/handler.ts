@@ -8,20 +8,20 @@ import { loadSecret } from '#adapters/secrets';
 import { Store } from '#adapters/store';
 import { requireEnv } from '#commons/config';
 import { powertoolsLogger } from '#commons/logger';
+import { startOnce } from '#commons/startup';
 import { handleUnsubscribe, type HttpResponse, type UnsubscribeDeps } from './one-click.ts';
 
-// Built once per container on first use; a missing variable fails fast with its name.
-let cached: UnsubscribeDeps | undefined;
-function fromEnvironment(): UnsubscribeDeps {
-  if (cached) return cached;
+const log = powertoolsLogger(new Logger());
+
+// The key is read when a request needs it (loadSecret forgets a failed read, so the next request asks again).
+const fromEnvironment = startOnce((): UnsubscribeDeps => {
   const secretArn = requireEnv('SECRET_ARN');
-  cached = {
+  return {
     store: new Store(createDocumentClient({ region: process.env.AWS_REGION }), requireEnv('TABLE_NAME')),
     secret: () => loadSecret(secretArn),
     now: () => new Date(),
-    log: powertoolsLogger(new Logger({ serviceName: 'nurture-unsubscribe' })),
+    log,
   };
-  return cached;
-}
+});
 
-export const handler = (event: unknown): Promise<HttpResponse> => handleUnsubscribe(fromEnvironment(), event);
+export const handler = async (event: unknown): Promise<HttpResponse> => handleUnsubscribe(await fromEnvironment(), event);
