@@ -30,6 +30,7 @@ const props: NurtureStackProps = {
   prod: flag('prod'),
   alarmEmail: context('alarmEmail'),
   reserveConcurrency: flag('reserveConcurrency'),
+  allowSpfOnly: flag('allowSpfOnly'),
   // Deploy targets the CLI's account and region; synth without credentials stays environment-agnostic.
   env: process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } : undefined,
   description: `Nurture: relationship follow-ups by email (capture domain ${domain})`,

@@ -47,6 +47,11 @@ export interface NurtureStackProps extends StackProps {
    * quota of 10 cannot reserve any (AWS keeps 10 unreserved); set false there. @default true
    */
   readonly reserveConcurrency?: boolean;
+  /**
+   * Accept mail whose From domain publishes no DMARC when only SPF (aligned) passed. Off: SPF vouches for the
+   * envelope sender, not the From header; such senders are refused until their domain adds DMARC or DKIM. @default false
+   */
+  readonly allowSpfOnly?: boolean;
 }
 
 /** Prefix the capture Lambda reads and the lifecycle rule expires. */
@@ -191,7 +196,14 @@ export class NurtureStack extends Stack {
       memorySize: 1024,
       timeout: Duration.seconds(60),
       // FROM_ADDRESS: capture answers reply commands with a confirmation, and owners with a notice.
-      environment: { CAPTURE_ADDRESS: captureAddress, FROM_ADDRESS: fromAddress, RAW_MAIL_BUCKET: this.rawMailBucket.bucketName, RAW_MAIL_PREFIX, CONFIGURATION_SET: configurationSet.configurationSetName },
+      environment: {
+        CAPTURE_ADDRESS: captureAddress,
+        FROM_ADDRESS: fromAddress,
+        RAW_MAIL_BUCKET: this.rawMailBucket.bucketName,
+        RAW_MAIL_PREFIX,
+        CONFIGURATION_SET: configurationSet.configurationSetName,
+        ALLOW_SPF_ONLY: String(props.allowSpfOnly ?? false),
+      },
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
       onFailure: new SqsDestination(this.deadLetterQueues.capture),

@@ -68,6 +68,7 @@ const fromEnvironment = startOnce(async (): Promise<SesCaptureDeps> => {
     s3,
     rawBucket: requireEnv('RAW_MAIL_BUCKET'),
     rawPrefix: process.env.RAW_MAIL_PREFIX ?? '',
+    allowSpfOnly: process.env.ALLOW_SPF_ONLY === 'true',
     config: { captureAddress: config.captureAddress },
     log,
     now,

@@ -3,9 +3,7 @@
  * then the same `captureBatch` the local SMTP path uses.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { getRawMail } from '#adapters/raw-mail-s3';
-import { normalizeAddress } from '#domain/addresses';
 import { sesEnvelope } from '#domain/ses-verdicts';
 import { captureBatch, type CaptureDeps, type CaptureOutcome } from './capture-service.ts';
 import type { SesRecord } from './ses-event.ts';
@@ -15,6 +13,8 @@ export interface SesCaptureDeps extends CaptureDeps {
   /** Where the receipt rule's S3 action stores mail: bucket and key prefix (the object key is prefix + messageId). */
   readonly rawBucket: string;
   readonly rawPrefix: string;
+  /** Accept an aligned SPF pass for domains without DMARC (the stack's `allowSpfOnly`). @default false */
+  readonly allowSpfOnly?: boolean;
 }
 
 export async function captureSesRecord(deps: SesCaptureDeps, record: SesRecord): Promise<CaptureOutcome> {
@@ -27,8 +27,9 @@ export async function captureSesRecord(deps: SesCaptureDeps, record: SesRecord):
   const envelope = sesEnvelope({
     receipt,
     mailFrom: mail.source,
-    fromDomain: headerFromDomain(mail.commonHeaders.from?.[0]),
+    fromHeaders: fromHeaders(mail),
     authenticationResults: sesAuthenticationResults(mail.headers),
+    allowSpfOnly: deps.allowSpfOnly,
   });
   const [outcome] = await captureBatch(deps, [{ raw, envelope, source: `ses:${mail.messageId}` }]);
   return outcome!;
@@ -43,9 +44,13 @@ export function sesAuthenticationResults(headers: readonly { name: string; value
   return top && /^\s*amazonses\.com\s*;/i.test(top.value) ? [top.value] : [];
 }
 
-function headerFromDomain(from: string | undefined): string | null {
-  if (!from) return null;
-  const parsed = addressparser(from, { flatten: true });
-  const email = parsed.length === 1 ? normalizeAddress(parsed[0]?.address) : null;
-  return email ? email.slice(email.lastIndexOf('@') + 1) : null;
+/**
+ * Every From header SES saw, as received. When SES truncated its header list (very many headers),
+ * `commonHeaders.from` is what remains (an entry per mailbox): joined, so two mailboxes still count as two.
+ */
+export function fromHeaders(mail: SesRecord['ses']['mail']): string[] {
+  const listed = mail.headers.filter((h) => h.name.toLowerCase() === 'from').map((h) => h.value);
+  if (listed.length && !mail.headersTruncated) return listed;
+  const common = mail.commonHeaders.from ?? [];
+  return common.length ? [common.join(', ')] : listed;
 }

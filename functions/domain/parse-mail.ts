@@ -35,8 +35,14 @@ export async function parseMail(raw: Uint8Array): Promise<ParsedMail> {
   const collect = (field: string, value: AddressObject | AddressObject[] | undefined): Address[] =>
     flattenAddresses(value, field, warnings);
 
-  const from = collect('from', mp.from)[0] ?? null;
+  // Exactly one From header with exactly one mailbox: with two, whoever authenticated one of them could write as
+  // the other (`From: victim, attacker`). Such a mail has no sender, and is rejected as such.
+  const fromMailboxes = collect('from', mp.from);
+  const fromHeaderCount = mp.headerLines.filter((h) => h.key === 'from').length;
+  const from = fromHeaderCount <= 1 && fromMailboxes.length === 1 ? fromMailboxes[0]! : null;
   if (!mp.from) warnings.push('missing From');
+  else if (fromHeaderCount > 1) warnings.push(`${fromHeaderCount} From headers; exactly one is accepted`);
+  else if (fromMailboxes.length > 1) warnings.push(`${fromMailboxes.length} mailboxes in From; exactly one is accepted`);
   const senderHeader = mp.headers.get('sender') as AddressObject | undefined;
   const messageId = validMessageId(mp.messageId);
   if (!messageId) warnings.push(mp.messageId ? `invalid Message-ID ${truncate(mp.messageId)}` : 'missing Message-ID');

@@ -68,11 +68,56 @@ describe('capture Lambda behind the SES receipt rule', () => {
     expect((await ts.store.listContacts(user.userId)).map((c) => c.email)).not.toContain('eve@corp.io');
   });
 
-  it('accepts SPF aligned with the From domain when the domain publishes no DMARC', async () => {
+  it('refuses an SPF-only sender (no DMARC, no DKIM) by default, and accepts it aligned when the operator opted in', async () => {
     const raw = await composeMail({ from: 'me@example.org', to: 'spf@corp.io', subject: 'x', text: 'x', messageId: '<s3@example.org>' });
     await deliver('ses-msg-3', raw);
-    const out = await createHandler(deps())(sesEvent({ messageId: 'ses-msg-3', from: 'me@example.org', mailFrom: 'bounce@mail.example.org', dmarc: 'GRAY', dkim: 'GRAY' }));
+    const event = () => sesEvent({ messageId: 'ses-msg-3', from: 'me@example.org', mailFrom: 'bounce@mail.example.org', dmarc: 'GRAY', dkim: 'GRAY', authenticationResults: 'amazonses.com; spf=pass smtp.mailfrom=mail.example.org; dkim=none; dmarc=none header.from=example.org;' });
+    const refused = await createHandler(deps())(event());
+    expect(refused.outcomes[0]).toMatchObject({ kind: 'rejected', reason: 'unauthenticated' });
+    expect((await ts.store.listContacts(user.userId)).map((c) => c.email)).not.toContain('spf@corp.io');
+    const allowed = await createHandler(deps({ allowSpfOnly: true }))(event());
+    expect(allowed.outcomes[0]).toMatchObject({ kind: 'outgoing' });
+  });
+
+  it('accepts a DKIM signature of the From domain when the domain publishes no DMARC', async () => {
+    const raw = await composeMail({ from: 'me@example.org', to: 'dkim@corp.io', subject: 'x', text: 'x', messageId: '<s3d@example.org>' });
+    await deliver('ses-msg-3d', raw);
+    const out = await createHandler(deps())(sesEvent({ messageId: 'ses-msg-3d', from: 'me@example.org', dmarc: 'GRAY', spf: 'GRAY', authenticationResults: 'amazonses.com; spf=none; dkim=pass header.i=@example.org; dmarc=none header.from=example.org;' }));
     expect(out.outcomes[0]).toMatchObject({ kind: 'outgoing' });
+  });
+
+  // The probe's attack: the attacker's domain passes DMARC, and the victim's address rides along in From.
+  const attackerPass = 'amazonses.com; spf=pass smtp.mailfrom=evil.net; dkim=pass header.i=@evil.net; dmarc=pass header.from=evil.net;';
+
+  it('rejects two mailboxes in From ("victim, attacker") even with a DMARC pass, and captures nothing', async () => {
+    const from = 'me@example.org, mallory@evil.net';
+    const raw = await composeMail({ from, to: 'two@corp.io', subject: 'x', text: 'x', messageId: '<s9@evil.net>' });
+    await deliver('ses-msg-9', raw);
+    const event = sesEvent({ messageId: 'ses-msg-9', from, mailFrom: 'mallory@evil.net', authenticationResults: attackerPass });
+    event.Records[0]!.ses.mail.commonHeaders.from = ['me@example.org', 'mallory@evil.net'];
+    const out = await createHandler(deps())(event);
+    expect(out.outcomes[0]).toMatchObject({ kind: 'rejected' });
+    expect((await ts.store.listContacts(user.userId)).map((c) => c.email)).not.toContain('two@corp.io');
+  });
+
+  it('rejects two From headers even with a DMARC pass for one of them', async () => {
+    const raw = Buffer.from(
+      ['From: me@example.org', 'From: mallory@evil.net', 'To: twohdr@corp.io', 'Subject: x', 'Message-ID: <s10@evil.net>', 'Date: Fri, 20 Nov 2026 10:00:00 +0000', '', 'x', ''].join('\r\n'),
+    );
+    await deliver('ses-msg-10', raw);
+    const event = sesEvent({ messageId: 'ses-msg-10', from: 'me@example.org', mailFrom: 'mallory@evil.net', authenticationResults: attackerPass });
+    event.Records[0]!.ses.mail.headers.push({ name: 'From', value: 'mallory@evil.net' });
+    const out = await createHandler(deps())(event);
+    expect(out.outcomes[0]).toMatchObject({ kind: 'rejected' });
+    expect((await ts.store.listContacts(user.userId)).map((c) => c.email)).not.toContain('twohdr@corp.io');
+  });
+
+  it('rejects a DMARC pass SES reports for another domain than the From domain', async () => {
+    const raw = await composeMail({ from: 'me@example.org', to: 'other@corp.io', subject: 'x', text: 'x', messageId: '<s11@evil.net>' });
+    await deliver('ses-msg-11', raw);
+    const out = await createHandler(deps())(sesEvent({ messageId: 'ses-msg-11', from: 'me@example.org', mailFrom: 'mallory@evil.net', authenticationResults: attackerPass }));
+    expect(out.outcomes[0]).toMatchObject({ kind: 'rejected', reason: 'unauthenticated' });
+    expect((await ts.store.listContacts(user.userId)).map((c) => c.email)).not.toContain('other@corp.io');
   });
 
   it('does not accept SPF that passed for another domain', async () => {

@@ -189,7 +189,7 @@ describe('functions', () => {
       UNSUBSCRIBE_URL: { 'Fn::GetAtt': [logicalId('UnsubscribeFunctionUrl', 'AWS::Lambda::Url'), 'FunctionUrl'] },
       TABLE_NAME: { Ref: logicalId('Table', 'AWS::DynamoDB::Table') },
     });
-    expect(resources[fnId('Capture')]!.Properties.Environment.Variables).toMatchObject({ RAW_MAIL_PREFIX: 'raw/', CAPTURE_ADDRESS: `log@${TEST_DOMAIN}` });
+    expect(resources[fnId('Capture')]!.Properties.Environment.Variables).toMatchObject({ RAW_MAIL_PREFIX: 'raw/', CAPTURE_ADDRESS: `log@${TEST_DOMAIN}`, ALLOW_SPF_ONLY: 'false' });
   });
 });
 
