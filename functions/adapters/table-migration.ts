@@ -39,15 +39,15 @@ export async function rebuildTable(db: DynamoDBDocumentClient, tableName: string
   const side = rebuildSideTable(tableName);
   if (!(await isCopiedOut(db, side))) {
     if (!(await exists(db, tableName))) throw new Error(`cannot rebuild ${tableName}: it is gone and ${side} holds an incomplete copy; nothing was deleted`);
-    if (await exists(db, side)) await drop(db, side);
+    if (await exists(db, side)) await dropTable(db, side);
     await createTable(db, side);
     await copy(db, tableName, side, (i) => i);
     await db.send(new PutCommand({ TableName: side, Item: { ...REBUILD_MARKER } }));
   }
-  if (await exists(db, tableName)) await drop(db, tableName);
+  if (await exists(db, tableName)) await dropTable(db, tableName);
   await createTable(db, tableName);
   const copied = await copy(db, side, tableName, transform, (i) => i.pk !== REBUILD_MARKER.pk);
-  await drop(db, side);
+  await dropTable(db, side);
   return copied;
 }
 
@@ -94,7 +94,8 @@ async function exists(db: DynamoDBDocumentClient, tableName: string): Promise<bo
   return (await describeTable(db, tableName)) !== undefined;
 }
 
-async function drop(db: DynamoDBDocumentClient, tableName: string): Promise<void> {
+/** Deletes the table and waits until it is gone: DynamoDB refuses to create a table of that name while it is still being deleted. */
+export async function dropTable(db: DynamoDBDocumentClient, tableName: string): Promise<void> {
   await db.send(new DeleteTableCommand({ TableName: tableName }));
   await waitUntil(db, tableName, (t) => t === undefined);
 }

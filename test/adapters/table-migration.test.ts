@@ -1,10 +1,10 @@
 /** A local table made by an older Nurture is rebuilt to the current schema, keeping every item, even if interrupted. */
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamo-client';
 import { ensureTable, Store } from '#adapters/store';
-import { createTable, describeTable, rebuildSideTable } from '#adapters/table-migration';
+import { createTable, describeTable, dropTable, rebuildSideTable } from '#adapters/table-migration';
 import { SCHEMA_MARKER, TABLE_DEFINITION } from '#adapters/table-schema';
 import { memoryLogger } from '#commons/logger';
 import { startEmbeddedDynamoDb, type EmbeddedDynamoDb } from '../../functions/local/embedded-dynamodb.ts';
@@ -104,8 +104,9 @@ describe('ensureTable on a table from an older version', () => {
     const side = rebuildSideTable('cut2');
     await createTable(client, side);
     await put(side, [ANA, MAIL, ...profiles(1_200), { pk: 'NURTURE#REBUILD', sk: 'COPIED' }]);
-    // The original was dropped and recreated with the new shape, then only part was copied back.
-    await client.send(new DeleteTableCommand({ TableName: 'cut2' }));
+    // The original was dropped and recreated with the new shape, then only part was copied back. (Dropped for good:
+    // recreating a table still being deleted is refused, as DynamoDB does — the flake this test once had under load.)
+    await dropTable(client, 'cut2');
     await createTable(client, 'cut2');
     await put('cut2', profiles(500));
     await ensureTable(client, 'cut2');

@@ -2,17 +2,16 @@
  * The digest as a real mail client engine shows it: headless Chromium (Debian's package, driven by playwright-core)
  * at phone and desktop widths, light and dark. Screenshots land in test/.out/ for a human look.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDigest } from '../../functions/digest/render.ts';
 import { emptyDigest, HOSTILE_NAME, sampleDigest } from './sample-digest.ts';
+import { prerequisite } from '../support/prerequisites.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = prerequisite('chromium');
 const OUT = fileURLToPath(new URL('../.out/', import.meta.url));
-const skipBrowser = process.env.NURTURE_SKIP_BROWSER === '1';
-if (skipBrowser) console.warn('NURTURE_SKIP_BROWSER=1: SKIPPING the Chromium rendering tests — the digest is NOT checked in a real engine.');
 const OPTS = {
   replyTo: 'reply+t0k3n@in.example.com',
   unsubscribeMailto: 'mailto:unsub+t0k3n@in.example.com',
@@ -73,19 +72,14 @@ describe('digest rendering (no browser)', () => {
   });
 });
 
-describe.skipIf(skipBrowser)('digest in headless Chromium', () => {
+describe.skipIf(CHROMIUM.skip)('digest in headless Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: install it with \`apt-get install -y chromium spamassassin\` (CI installs them), ` +
-          'or set NURTURE_SKIP_BROWSER=1 to skip these tests.',
-      );
-    }
+    const executablePath = CHROMIUM.assert();
     mkdirSync(OUT, { recursive: true });
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath,
       args: [
         '--headless',
         '--no-sandbox',

@@ -4,16 +4,14 @@
  * Pass = total ≤ 0 and no rule with positive points (0.0-point rules are informational).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { buildDigestMime } from '../../functions/digest/digest-mime.ts';
 import { replyAddress, signReplyToken } from '#domain/reply-token';
 import { describe, expect, it } from 'vitest';
 import { renderDigest } from '../../functions/digest/render.ts';
 import { sampleDigest } from './sample-digest.ts';
+import { prerequisite } from '../support/prerequisites.ts';
 
-const SPAMASSASSIN = '/usr/bin/spamassassin';
-const skipBrowser = process.env.NURTURE_SKIP_BROWSER === '1';
-if (skipBrowser) console.warn('NURTURE_SKIP_BROWSER=1: SKIPPING the SpamAssassin tests — the digest is NOT checked in a real engine.');
+const SPAMASSASSIN = prerequisite('spamassassin');
 
 interface RuleHit {
   readonly points: number;
@@ -62,19 +60,14 @@ async function buildMime(unsubscribeUrl: string | undefined): Promise<Buffer> {
   });
 }
 
-describe.skipIf(skipBrowser)('digest MIME under SpamAssassin local rules', () => {
+describe.skipIf(SPAMASSASSIN.skip)('digest MIME under SpamAssassin local rules', () => {
   it.each([
     ['as deployed (mailto + one-click HTTPS unsubscribe)', UNSUBSCRIBE_URL],
     ['locally (mailto unsubscribe only)', undefined],
   ])('%s: scores ≤ 0 with no non-informational rule hit', async (_name, unsubscribeUrl) => {
-    if (!existsSync(SPAMASSASSIN)) {
-      throw new Error(
-        `${SPAMASSASSIN} is missing: install it with \`apt-get install -y chromium spamassassin\` (CI installs them), ` +
-          'or set NURTURE_SKIP_BROWSER=1 to skip these tests.',
-      );
-    }
+    const spamassassin = SPAMASSASSIN.assert();
     const mime = await buildMime(unsubscribeUrl);
-    const run = spawnSync(SPAMASSASSIN, ['-L', '-t'], { input: mime, encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(spamassassin, ['-L', '-t'], { input: mime, encoding: 'utf8', timeout: 120_000 });
     if (run.error) throw run.error;
     const { score, hits } = parseReport(run.stdout);
     const offending = hits.filter((h) => h.points > 0);
