@@ -73,7 +73,7 @@ const fromEnvironment = startOnce(async (): Promise<SesCaptureDeps> => {
     log,
     now,
     onReply: (mail, input, outcome) => handleReply(replyDeps, mail, input, outcome),
-    onRejectedOwner: (user, outcome) => noticeRejectedOwner(replyDeps, user, outcome.detail ?? 'not authenticated', outcome.subject ?? ''),
+    onRejectedOwner: (user, outcome) => noticeRejectedOwner(replyDeps, user, outcome.detail ?? 'not authenticated'),
   };
 });
 

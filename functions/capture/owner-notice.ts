@@ -1,7 +1,9 @@
 /**
  * When mail from a registered user's address is rejected as unauthenticated, the owner (and only the owner, at
  * their registered address) gets one short explanation per week: it may be their own mail client misconfigured,
- * or someone spoofing them. Strangers never get an answer, so nothing here can become backscatter.
+ * or someone spoofing them. Strangers never get an answer, so nothing here can become backscatter. The notice
+ * quotes nothing from the rejected mail (its subject is whatever a spoofer chose to put in front of the owner):
+ * only when it arrived and our own reason.
  */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { Mailer } from '#adapters/mailer';
@@ -19,11 +21,11 @@ export interface NoticeDeps {
   readonly now: () => Date;
 }
 
-export async function noticeRejectedOwner(deps: NoticeDeps, user: User, detail: string, subject: string): Promise<void> {
+export async function noticeRejectedOwner(deps: NoticeDeps, user: User, detail: string): Promise<void> {
   if (!deps.mailer) return;
   if (!(await deps.store.claimOnce(user.userId, 'notice:unauthenticated', deps.now(), NOTICE_EVERY_DAYS))) return;
   const text = [
-    `Nurture received a mail from your address (subject: "${subject.slice(0, 120)}") but could not verify that it was sent by you, so it changed nothing.`,
+    `Nurture received a mail from your address at ${deps.now().toISOString().slice(0, 16).replace('T', ' ')} UTC but could not verify that it was sent by you, so it changed nothing.`,
     '',
     `Why: ${detail}.`,
     '',

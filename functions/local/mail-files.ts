@@ -48,7 +48,16 @@ export async function* readMbox(stream: Readable, source: string, startOffset = 
     return { raw, source: `${source}#${index}`, endOffset: end, startOffset: msgStart };
   };
 
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  // Classic Mac OS mailboxes end lines with a bare CR: split on it as well (CR → LF, byte for byte, so offsets
+  // and resuming stay exact). Otherwise such a file holds no LF at all and would read as zero messages.
+  let bareCr: boolean | undefined;
+  for await (const input of stream as AsyncIterable<Buffer>) {
+    if (bareCr === undefined) {
+      // Decided at the first line end, which may come chunks later; until then the carry holds no CR but a last one.
+      bareCr = usesBareCr(Buffer.concat([carry, input]));
+      if (bareCr) carry = crToLf(carry);
+    }
+    const chunk = bareCr ? crToLf(input) : input;
     let buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     let pos = 0;
     for (let nl = buf.indexOf(10, pos); nl !== -1; nl = buf.indexOf(10, pos)) {
@@ -72,6 +81,21 @@ export async function* readMbox(stream: Readable, source: string, startOffset = 
   if (carry.length && inMessage) lines.push(carry);
   const last = finish(offset + carry.length);
   if (last) yield last;
+}
+
+/** Does the first line end with a CR that no LF follows? Undefined while no line end has been seen. */
+function usesBareCr(head: Buffer): boolean | undefined {
+  const cr = head.indexOf(13);
+  const lf = head.indexOf(10);
+  if (lf !== -1 && (cr === -1 || lf < cr)) return false;
+  if (cr === -1 || cr + 1 >= head.length) return undefined;
+  return head[cr + 1] !== 10;
+}
+
+function crToLf(chunk: Buffer): Buffer {
+  const out = Buffer.from(chunk);
+  for (let i = out.indexOf(13); i !== -1; i = out.indexOf(13, i + 1)) out[i] = 10;
+  return out;
 }
 
 /** mboxrd: ">From " → "From ", ">>From " → ">From "; and drop the blank separator line at the end. */

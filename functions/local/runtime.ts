@@ -70,7 +70,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     log: opts.log,
     now,
     onReply: (mail, input, outcome) => handleReply(replyDeps, mail, input, outcome),
-    onRejectedOwner: (user, outcome) => noticeRejectedOwner(replyDeps, user, outcome.detail ?? 'not authenticated', outcome.subject ?? ''),
+    onRejectedOwner: (user, outcome) => noticeRejectedOwner(replyDeps, user, outcome.detail ?? 'not authenticated'),
   };
   const smtp = await startSmtpInbound({
     port: opts.smtpPort ?? 2525,

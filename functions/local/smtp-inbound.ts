@@ -1,7 +1,8 @@
 /**
  * The local inbound entry: an SMTP server on loopback that plays the part of SES receiving.
- * Mail is kept raw on disk first, then handed to the same capture code as the Lambda.
- * SMTP AUTH (the user's address and their local password) is what "authenticated" means locally.
+ * SMTP AUTH (the user's address and their local password) is required before MAIL FROM (530 otherwise), so
+ * a stranger or any other local process can neither fill the disk with raw mail nor make Nurture write to its
+ * owner; an accepted mail is kept raw on disk first, then handed to the same capture code as the Lambda.
  */
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
@@ -40,7 +41,8 @@ export async function startSmtpInbound(opts: SmtpInboundOptions): Promise<SmtpIn
     name: 'nurture.local',
     banner: 'Nurture capture',
     size: MAX_MESSAGE_BYTES,
-    authOptional: true,
+    // No mail without AUTH: smtp-server answers MAIL FROM with 530 until the session has authenticated.
+    authOptional: false,
     // Loopback only: AUTH PLAIN without TLS is acceptable here, and no certificate is needed.
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
@@ -58,12 +60,12 @@ export async function startSmtpInbound(opts: SmtpInboundOptions): Promise<SmtpIn
             opts.log.warn('mail refused: too large', { queueId: session.id, bytes: raw.length });
             return callback(Object.assign(new Error(`Message exceeds ${MAX_MESSAGE_BYTES} bytes`), { responseCode: 552 }));
           }
+          // authOptional is off, so a session reaches DATA only authenticated; checked again before anything is kept.
+          if (!session.user) return callback(Object.assign(new Error('Authentication required'), { responseCode: 530 }));
           await opts.keepRaw(raw);
           const envelope: Envelope = {
             recipients: session.envelope.rcptTo.map((r) => r.address),
-            auth: session.user
-              ? { verdict: 'authenticated', user: String(session.user), detail: `SMTP AUTH as ${String(session.user)}` }
-              : { verdict: 'unauthenticated', detail: 'no SMTP AUTH' },
+            auth: { verdict: 'authenticated', user: String(session.user), detail: `SMTP AUTH as ${String(session.user)}` },
           };
           const outcome = await opts.deliver({ raw, envelope, queueId: session.id });
           callback(null, `Accepted: ${outcome.kind}${outcome.reason ? ` (${outcome.reason})` : ''}`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
@@ -54,29 +54,36 @@ describe('the local SMTP capture entry', () => {
     await expect(transport({ user: user.email, pass: 'wrong' }).sendMail({ from: user.email, to: 'x@corp.io', bcc: CAPTURE, text: 'x' })).rejects.toThrow(/Invalid username or password/);
   });
 
-  it('keeps but does not act on mail without SMTP AUTH, and tells the owner once a week why', async () => {
-    const info = await transport().sendMail({ from: user.email, to: 'spoof@corp.io', bcc: CAPTURE, subject: 's', text: 'x' });
-    expect(info.response).toMatch(/rejected \(unauthenticated\)/);
+  const rawFiles = (): number => {
+    const root = join(dataDir, 'raw');
+    return existsSync(root) ? readdirSync(root).reduce((n, day) => n + readdirSync(join(root, day)).length, 0) : 0;
+  };
+  const sesStore = async () => (await (await fetch(`${rt.info.ses}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[] };
+
+  it.each([
+    ['a registered user’s address', user.email],
+    ['a stranger', 'stranger@evil.net'],
+  ])('refuses MAIL FROM without SMTP AUTH (530) from %s: nothing kept on disk, nobody mailed', async (_, from) => {
+    const kept = rawFiles();
+    const sent = (await sesStore()).emails.length;
+    await expect(transport().sendMail({ from, to: 'spoof@corp.io', bcc: CAPTURE, subject: 'Call me at +1 555 0100', text: 'x' })).rejects.toMatchObject({ responseCode: 530 });
+    expect(rawFiles()).toBe(kept);
+    expect((await sesStore()).emails.length).toBe(sent);
     expect((await rt.store.listContacts(user.userId)).map((c) => c.email)).not.toContain('spoof@corp.io');
-    await transport().sendMail({ from: user.email, to: 'spoof2@corp.io', bcc: CAPTURE, subject: 's2', text: 'x' });
-    const store = (await (await fetch(`${rt.info.ses}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string }[] };
-    const notices = store.emails.filter((m) => m.subject.includes('could not verify'));
-    expect(notices).toHaveLength(1);
-    expect(notices[0]!.destination.to).toEqual([user.email]);
   });
 
-  it('never answers a stranger who is not a registered user', async () => {
-    const info = await transport().sendMail({ from: 'stranger@evil.net', to: 'x@corp.io', bcc: CAPTURE, subject: 's', text: 'x' });
-    expect(info.response).toMatch(/rejected \(unknown-sender\)/);
-    const store = (await (await fetch(`${rt.info.ses}/store`)).json()) as { emails: { destination: { to: string[] } }[] };
-    expect(store.emails.some((m) => m.destination.to.includes('stranger@evil.net'))).toBe(false);
-  });
-
-  it('does not let one user write into another user’s data', async () => {
-    const info = await transport({ user: other.email, pass: smtpPassword(rt.secret, other.email) }).sendMail({ from: user.email, to: 'intruder@corp.io', bcc: CAPTURE, subject: 's', text: 'x' });
+  it('does not let one user write into another user’s data, and tells the owner once a week, quoting nothing from the mail', async () => {
+    const auth = { user: other.email, pass: smtpPassword(rt.secret, other.email) };
+    const info = await transport(auth).sendMail({ from: user.email, to: 'intruder@corp.io', bcc: CAPTURE, subject: 'URGENT call +1 555 0100', text: 'x' });
     expect(info.response).toMatch(/rejected \(unauthenticated\)/);
     expect((await rt.store.listContacts(user.userId)).map((c) => c.email)).not.toContain('intruder@corp.io');
     expect(await rt.store.listContacts(other.userId)).toEqual([]);
+    await transport(auth).sendMail({ from: user.email, to: 'intruder2@corp.io', bcc: CAPTURE, subject: 'again', text: 'x' });
+    const notices = (await sesStore()).emails.filter((m) => m.subject.includes('could not verify'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.destination.to).toEqual([user.email]);
+    expect(notices[0]!.body.text).toMatch(/received a mail from your address at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(JSON.stringify(notices[0])).not.toMatch(/URGENT|555 0100/);
   });
 
   it('takes a note written to the capture address', async () => {

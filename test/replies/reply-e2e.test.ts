@@ -198,10 +198,9 @@ describe('undo on a promise that looks done', () => {
 });
 
 describe('only the real user can change their data', () => {
-  it('ignores a reply without SMTP AUTH', async () => {
+  it('refuses a reply without SMTP AUTH (530 before MAIL FROM)', async () => {
     const d = await seedAndSendDigest();
-    const info = await smtp().sendMail({ from: user.email, to: d.replyTo, subject: 'Re', text: `done ${d.promiseN}` });
-    expect(info.response).toMatch(/rejected \(unauthenticated\)/);
+    await expect(smtp().sendMail({ from: user.email, to: d.replyTo, subject: 'Re', text: `done ${d.promiseN}` })).rejects.toMatchObject({ responseCode: 530 });
     expect((await rt.store.listPromises(user.userId)).every((p) => p.state === 'open')).toBe(true);
   });
 
@@ -243,8 +242,7 @@ describe('only the real user can change their data', () => {
     expect(confirmation?.body.text).toMatch(/more than 5 weeks old, so its item numbers no longer apply/);
     // A stranger with the same expired token changes nothing.
     await rt.store.updateUser(user.userId, { paused: true }, null);
-    const r = await smtp().sendMail({ from: 'mallory@evil.example', to: expired, subject: 'Re', date: new Date('2026-12-01T08:55:00Z'), text: 'resume' });
-    expect(r.response).toMatch(/rejected/);
+    await expect(smtp().sendMail({ from: 'mallory@evil.example', to: expired, subject: 'Re', date: new Date('2026-12-01T08:55:00Z'), text: 'resume' })).rejects.toMatchObject({ responseCode: 530 });
     expect((await rt.store.getUser(user.userId))?.paused).toBe(true);
   });
 
