@@ -6,11 +6,18 @@
  * linear in the input; the input is capped at {@link MAX_TEXT_CHARS}.
  */
 import { convert, type FormatCallback, type SelectorDefinition } from 'html-to-text';
+import { ATTRIBUTION_OPENER, FORWARD_INTRO, HEADER_LINE, isMobileFooter, SEPARATOR_WORDS, STRONG_HEADER, WROTE_AT_END, WROTE_WORD } from './mail-formats.ts';
 
 /** Longest text examined; the own text of a real mail is far shorter, and the rest is usually quotes. */
 export const MAX_TEXT_CHARS = 200_000;
 /** Longest HTML converted (quoted HTML threads are verbose). */
 export const MAX_HTML_CHARS = 1_000_000;
+/**
+ * Longest line any pattern looks at. Attributions, headers, footers and signature lines are all short; a longer
+ * line is plain text (or quoted, by its prefix) without being tested, which bounds the work of every pattern on
+ * adversarial input (a 200 KB line costs one length check, not a regex scan).
+ */
+export const MAX_PROBE_CHARS = 1_000;
 /** Lines an attribution ("On …, X <x@y> wrote:") may be wrapped over. */
 const MAX_ATTRIBUTION_LINES = 3;
 /** Lines after a sign-off / signature delimiter that can still be a signature block. */
@@ -80,13 +87,14 @@ export function htmlToTextMarkingQuotes(html: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Line tests. Each looks at a bounded number of lines; regexes have no nested quantifiers over the same text.
 
-/** "wrote" in the languages mail clients localise their attribution line into. */
-const WROTE =
-  /(?:\bwrote|\bschrieb|\ba\s+écrit|\bescribió|\bescreveu|\bschreef|\bskrev|\bskriver|\bkirjoitti|\bha\s+scritto|\bscrisse|\bnapisał[a]?|\bнаписал[а]?|\bírta|\byazdı|\bnapsal[a]?|\bέγραψε|\bcomposed|書きました|寫道|写道|작성)\s*:?\s*$/iu;
-/** A trailing "<addr>:" or "addr:" (attributions without a verb: Russian, Japanese, Korean Gmail). */
-const ADDRESS_COLON_END = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?\)?\s*:\s*$/u;
-const HAS_DIGIT = /\d/u;
-const TIME_OR_YEAR = /\d{1,2}[:.]\d{2}|\b(?:19|20)\d{2}\b|\d{4}年/u;
+const ADDRESS = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+|mailto:/iu;
+/** An address closing the line before its colon: "… Julius Caesar <pantheon@rome.com>:" (verbless attributions). */
+const ADDRESS_COLON_END = /(?:@[\w-]+(?:\.[\w-]+)+|mailto:\S*)[>)\]"']*\s*[:：]$/iu;
+/** A time, a year or a numeric date somewhere in the line. */
+const DATE_OR_TIME = /\d{1,2}[:.h]\d{2}|(?<!\d)(?:19|20)\d{2}(?!\d)|\d{4}年|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}/u;
+/** Gmail's bare "2016/7/20 Jane Doe <jane@x.com>" (CJK locales, older Gmail): a numeric date first, an address last. */
+const BARE_DATE_ADDRESS = /^\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\b.{0,120}<[^<>\s]+@[^<>\s]+>\s*[:：]?$/u;
+const DASHED = /^[-–—=]{2,}.*[-–—=]{2,}$/u;
 
 /**
  * Number of lines (1..3) starting at `i` that form an attribution line such as
@@ -97,38 +105,52 @@ export function attributionLength(lines: readonly string[], i: number): number {
   for (let n = 1; n <= MAX_ATTRIBUTION_LINES && i + n - 1 < lines.length; n++) {
     const line = stripQuotePrefix(lines[i + n - 1] ?? '').trim();
     if (n > 1 && line === '') return 0;
-    // A wrapped attribution starts with its date or address, never with a finished sentence.
+    // A wrapped attribution starts with its date, address or opening word, never with a finished sentence.
     if (n === 2 && !/[\d<@]/u.test(joined)) return 0;
     if (n > 1 && /[.!?]$/u.test(joined)) return 0;
     joined = n === 1 ? line : `${joined} ${line}`;
     if (joined.length > 400) return 0;
-    if (!joined.endsWith(':') && !/\bwrote$/iu.test(joined)) continue;
-    if (isAttribution(joined)) return n;
+    // Every attribution ends with a colon, between dashes, or with "wrote"; testing only those keeps the scan cheap.
+    if ((/[:：]$/u.test(joined) || /^[-–—=]{2}/u.test(joined) || /wrote$/iu.test(joined)) && isAttribution(joined)) return n;
+    if (n === 1 && /^\d/u.test(joined) && BARE_DATE_ADDRESS.test(joined) && nextNonBlankIsQuoted(lines, i + 1)) return 1;
   }
   return 0;
 }
 
-function isAttribution(line: string): boolean {
-  if (/^(?:https?:|www\.)/iu.test(line)) return false;
-  if (WROTE.test(line)) return HAS_DIGIT.test(line) || /[<@]/u.test(line) || /^[-\s]*(?:on|am|le|el|op|em|il|den|på)\b/iu.test(line);
-  return ADDRESS_COLON_END.test(line) && TIME_OR_YEAR.test(line);
+/**
+ * An attribution by its shape, in any of the orders clients write it (docs/promises.md has the table):
+ * - the localized "wrote" last, after a date, an address or an opening word ("On …", "Am …", "W dniu …"), or
+ *   between dashes ("---- On … wrote ----", "---- Jane wrote ----");
+ * - "wrote" before the name and address, after a date or opening word ("Am 2. Mai 2024 um 10:00 schrieb Jane <j@x>:");
+ * - no verb at all: a date or time and an address closing the line before its colon ("2014-10-17 11:28 GMT+03:00 Jane <j@x>:").
+ */
+function isAttribution(raw: string): boolean {
+  const dashed = DASHED.test(raw);
+  const line = dashed ? raw.replace(/^[-–—=\s]+/u, '').replace(/[-–—=\s]+$/u, '') : raw;
+  if (line === '' || /^(?:https?:|www\.)/iu.test(line)) return false;
+  const hasAddress = ADDRESS.test(line) || /<[^<>]*>/u.test(line);
+  const hasDate = DATE_OR_TIME.test(line);
+  const opener = ATTRIBUTION_OPENER.test(line);
+  if (WROTE_AT_END.test(line)) return hasDate || hasAddress || opener || dashed;
+  if (dashed && WROTE_WORD.test(line)) return hasDate || hasAddress;
+  if (!/[:：]$/u.test(line)) return false;
+  if (WROTE_WORD.test(line)) return hasAddress && (hasDate || opener);
+  return ADDRESS_COLON_END.test(line) && hasDate;
+}
+
+function nextNonBlankIsQuoted(lines: readonly string[], from: number): boolean {
+  for (let j = from; j < lines.length && j <= from + 2; j++) if (!isBlank(lines[j] ?? '')) return isQuotedLine(lines[j] ?? '') || altQuotePrefix(lines[j] ?? '') !== null;
+  return false;
 }
 
 /** "-----Original Message-----", "---------- Forwarded message ---------", "Begin forwarded message:"… */
-const SEPARATOR =
-  /^\s*(?:[-=_*]{2,}\s*[^-=_*\s][^-=_*]{0,80}?\s*[-=_*]{2,}\s*$|begin forwarded message:?\s*$|(?:début du message réexpédié|anfang der weitergeleiteten nachricht|inicio del mensaje reenviado)\s*:?\s*$)/iu;
-const SEPARATOR_WORDS =
-  /(?:original|forward|message|nachricht|ursprüngliche|weitergeleitet|origine|transféré|mensaje|reenviado|messaggio|inoltrato|bericht|doorgestuurd|oorspronkelijk|besked|oprindelig|meddelande|ursprungligt|vidarebefordrat|melding|opprinnelig|videresendt|viesti|alkuperäinen|wiadomość|oryginalna|сообщение|пересылаемое|исходное|mensagem|encaminhada|reply|forwarded by|転送|元のメッセージ)/iu;
+const SEPARATOR = /^\s*[-=_*]{2,}\s*[^-=_*\s][^-=_*]{0,80}?\s*[-=_*]{2,}\s*$/u;
 
 export function isSeparatorLine(line: string): boolean {
   const bare = stripQuotePrefix(line);
-  return SEPARATOR.test(bare) && SEPARATOR_WORDS.test(bare);
+  return (SEPARATOR.test(bare) && SEPARATOR_WORDS.test(bare)) || FORWARD_INTRO.test(bare);
 }
 
-/** Header names clients print above a quoted or forwarded message, in many languages. */
-const HEADER_LINE =
-  /^\s*\*?\s*(from|sent|date|to|cc|bcc|subject|reply-to|von|gesendet|datum|an|betreff|de|envoyé|envoyé le|date|à|objet|fra|sendt|dato|til|emne|från|skickat|till|ämne|van|verzonden|aan|onderwerp|datum|od|wysłano|temat|do|da|inviato|oggetto|data|a|enviado|para|asunto|assunto|lähettäjä|lähetetty|vastaanottaja|aihe|от|отправлено|кому|тема|差出人|送信日時|宛先|件名)\s*\*?\s*:/iu;
-const STRONG_HEADER = /^\s*\*?\s*(from|von|de|fra|från|van|od|da|lähettäjä|от|差出人|subject|betreff|objet|emne|ämne|onderwerp|temat|oggetto|asunto|assunto|aihe|тема|件名)\s*\*?\s*:/iu;
 /** Lotus Notes: `"Jane Doe" <jane@x.com> on 05/14/2001 12:36:51 PM` above To:/cc:/Subject:. */
 const NOTES_FROM_LINE = /\bon\s+\d{1,2}\/\d{1,2}\/\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?\s*$/iu;
 
@@ -138,6 +160,7 @@ const NOTES_FROM_LINE = /\bon\s+\d{1,2}\/\d{1,2}\/\d{2,4}\s+\d{1,2}:\d{2}(?::\d{
  */
 export function isHeaderBlockStart(lines: readonly string[], i: number): boolean {
   const first = stripQuotePrefix(lines[i] ?? '');
+  if (!/[:：]/u.test(first.slice(0, 48)) && !NOTES_FROM_LINE.test(first)) return false;
   const startsWithHeader = HEADER_LINE.test(first);
   if (!startsWithHeader && !NOTES_FROM_LINE.test(first)) return false;
   let headers = startsWithHeader ? 1 : 1;
@@ -159,15 +182,52 @@ function stripQuotePrefix(line: string): string {
 
 const isQuotedLine = (line: string): boolean => /^\s*>/u.test(line);
 const isBlank = (line: string): boolean => line.trim() === '';
+const isProbed = (line: string): boolean => line.length <= MAX_PROBE_CHARS;
+
+/**
+ * Quote prefixes other than ">" some clients and mailing-list tools use ("| ", "» ", "› "). A line counts as quoted
+ * by one only inside a run of two or more lines with the same prefix (or right under an attribution), so a single
+ * "| " in prose stays prose; a Markdown table row ("| a | b |") is never a quote.
+ */
+function altQuotePrefix(line: string): string | null {
+  const m = /^\s*([|»›＞])/u.exec(line);
+  if (!m) return null;
+  if (m[1] === '|' && /\|\s*$/u.test(line) && line.trim().length > 1) return null;
+  return m[1] ?? null;
+}
+
+/**
+ * Which lines are quoted: ">" lines, runs of an alternative prefix, and the wrapped tail of a long quoted line
+ * ("> … pharetra d" / "ignissim odio?" / "> …"): a short unprefixed line between two quoted lines, under one long
+ * enough to have been wrapped by the quoting client.
+ */
+function quotedLines(lines: readonly string[]): boolean[] {
+  const quoted = lines.map(isQuotedLine);
+  for (let i = 0; i < lines.length; ) {
+    const prefix = altQuotePrefix(lines[i] ?? '');
+    if (prefix === null || quoted[i]) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < lines.length && altQuotePrefix(lines[j] ?? '') === prefix) j++;
+    if (j - i >= 2 || (i > 0 && attributionLength(lines, i - 1) > 0)) for (let k = i; k < j; k++) quoted[k] = true;
+    i = j;
+  }
+  for (let i = 1; i + 1 < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (quoted[i] || isBlank(line) || !quoted[i - 1] || !quoted[i + 1]) continue;
+    if ((lines[i - 1] ?? '').trim().length >= 60 && line.trim().length < 60) quoted[i] = true;
+  }
+  return quoted;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Signatures
 
 const SIGN_OFF =
-  /^\s*[-–—~]?\s*(?:(?:best|kind|warm|warmest|many|with)?\s*(?:regards|wishes)|best|all the best|cheers|thanks|thank you|thanks again|thanks so much|many thanks|thx|ty|sincerely|yours(?: truly| sincerely)?|respectfully|take care|talk soon|speak soon|br|rgds|mfg|(?:viele|liebe|beste|freundliche)\s+grüße|mit freundlichen grüßen|gruß|cordialement|bien à vous|bien cordialement|amicalement|saludos|un saludo|atentamente|un saluto|cordiali saluti|distinti saluti|saluti|cumprimentos|atenciosamente|abraços|met vriendelijke groet(?:en)?|groeten|groetjes|med venlig hilsen|venlig hilsen|mvh|hilsen|med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh|ystävällisin terveisin|terveisin|pozdrawiam|z poważaniem|с уважением|спасибо)\s*[,.!]?\s*(?:\p{Extended_Pictographic}\s*)?$/iu;
+  /^\s*[-–—~]?\s*(?:(?:best|kind|warm|warmest|many|with)?\s*(?:regards|wishes)|best|all the best|cheers|thanks|thank you|thanks again|thanks so much|many thanks|thx|ty|sincerely|yours(?: truly| sincerely)?|respectfully|take care|talk soon|speak soon|br|rgds|mfg|(?:viele|liebe|beste|freundliche)\s+grüße|mit freundlichen grüßen|gruß|cordialement|bien à vous|bien cordialement|amicalement|saludos|un saludo|atentamente|un saluto|cordiali saluti|distinti saluti|saluti|cumprimentos|atenciosamente|abraços|met vriendelijke groet(?:en)?|groeten|groetjes|med venlig hilsen|venlig hilsen|mvh|hilsen|kh|kærlig hilsen|lg|vg|med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh|ystävällisin terveisin|terveisin|pozdrawiam|z poważaniem|с уважением|спасибо)\s*[,.!]?\s*(?:\p{Extended_Pictographic}\s*)?$/iu;
 const SIGNATURE_DELIMITER = /^\s*(?:--|[—–_]{2,})\s*$/u;
-const MOBILE_FOOTER =
-  /^\s*(?:sent from (?:my|the|mail|outlook|yahoo|aol|samsung|\w+ for)|sent with|sent via|get outlook for|envoyé (?:de|depuis|à partir de)|gesendet (?:von|mit|vom)|von meinem .{1,40} gesendet|enviado (?:desde|de) |inviato da|verzonden (?:met|vanaf|van)|verstuurd (?:vanaf|met)|skickat från|sendt fra|lähetetty|отправлено с|iphoneから送信)/iu;
 const DISCLAIMER_HEAD =
   /^\s*\**\s*(?:confidentiality(?: notice| note| statement)?|disclaimer|privileged (?:and|&) confidential|legal notice|important notice|notice of confidentiality)\b|^\s*if you (?:are not the intended|have received this (?:e-?mail|message|communication) in error)/iu;
 const DISCLAIMER_SUBJECT = /^\s*(?:this|the information|the contents?|diese|ce|ce message)\b.{0,40}\b(?:e-?mail|message|communication|transmission|nachricht|courriel)/iu;
@@ -180,21 +240,17 @@ export function isDisclaimerLine(line: string): boolean {
   return line.length > 200 && /intended recipient/iu.test(line);
 }
 const CONTACT_LINE =
-  /^\s*(?:(?:tel|phone|ph|mobile|mob|cell|fax|direct|office|m|t|p|f|e|w|skype|web|email|e-mail)\s*[.:]|\+?\(?\d[\d\s().\/-]{6,}\d\s*(?:\((?:c|m|o|w|fax|cell|mobile|office)\))?\s*$|https?:\/\/\S+\s*$|www\.\S+\s*$|[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*$|.*\s[|•·]\s.*$|\p{Extended_Pictographic})/iu;
+  /^\s*(?:(?:tel|phone|ph|mobile|mob|cell|fax|direct|office|m|t|p|f|e|w|skype|web|email|e-mail)\s*[.:]|\+?\(?\d[\d\s().\/-]{6,}\d\s*(?:\((?:c|m|o|w|fax|cell|mobile|office)\))?\s*$|https?:\/\/\S+\s*$|www\.\S+\s*$|[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*$|[^|\s].*\s[|•·]\s.*$|\p{Extended_Pictographic})/iu;
 
 /** Drops a trailing signature: sign-off + name block, "-- " block, mobile footer, disclaimer, contact lines. */
 export function stripSignature(lines: readonly string[]): string[] {
   let end = lines.length;
-  // A legal notice or mobile footer ends the message wherever it starts (their length is unbounded).
-  for (let i = 0; i < end; i++) {
-    const line = lines[i] ?? '';
-    if (i > 0 && isDisclaimerLine(line)) end = i;
-    else if (MOBILE_FOOTER.test(line) && line.length <= 80 && !/,\s/u.test(line) && restIsSignatureLike(lines, i + 1, end)) end = i;
-  }
+  // A legal notice ends the message wherever it starts (its length is unbounded). Mobile footers were cut by the scan.
+  for (let i = 1; i < end; i++) if (isProbed(lines[i] ?? '') && isDisclaimerLine(lines[i] ?? '')) end = i;
   // The last delimiter or sign-off followed only by a short block.
   for (let i = 1; i < end; i++) {
     // "Thanks,\n______" opens a signature block however long the footer under it is.
-    if (SIGN_OFF.test(lines[i] ?? '') && SIGNATURE_DELIMITER.test(lines[i + 1] ?? '')) {
+    if (isProbed(lines[i] ?? '') && SIGN_OFF.test(lines[i] ?? '') && SIGNATURE_DELIMITER.test(lines[i + 1] ?? '')) {
       end = i;
       break;
     }
@@ -202,7 +258,7 @@ export function stripSignature(lines: readonly string[]): string[] {
   const from = Math.max(0, end - MAX_SIGNATURE_LINES - 1);
   for (let i = from; i < end; i++) {
     const line = lines[i] ?? '';
-    if ((SIGNATURE_DELIMITER.test(line) || SIGN_OFF.test(line)) && i > 0 && restIsSignatureLike(lines, i + 1, end)) {
+    if (isProbed(line) && (SIGNATURE_DELIMITER.test(line) || SIGN_OFF.test(line)) && i > 0 && restIsSignatureLike(lines, i + 1, end)) {
       end = i;
       break;
     }
@@ -212,7 +268,7 @@ export function stripSignature(lines: readonly string[]): string[] {
   // Trailing contact lines (phone, address, links) and, above them, a short name block.
   let k = out.length;
   let sawContact = false;
-  while (k > 0 && (CONTACT_LINE.test(out[k - 1] ?? '') || isBlank(out[k - 1] ?? ''))) {
+  while (k > 0 && ((isProbed(out[k - 1] ?? '') && CONTACT_LINE.test(out[k - 1] ?? '')) || isBlank(out[k - 1] ?? ''))) {
     if (!isBlank(out[k - 1] ?? '')) sawContact = true;
     k--;
   }
@@ -241,7 +297,7 @@ function restIsSignatureLike(lines: readonly string[], from: number, end: number
     if (line === '') continue;
     nonBlank++;
     if (nonBlank > MAX_SIGNATURE_LINES) return false;
-    if (line.length > 90 && !CONTACT_LINE.test(line)) return false;
+    if (!isProbed(line) || (line.length > 90 && !CONTACT_LINE.test(line))) return false;
     // A sentence that reads like prose is message, not signature.
     if (/[a-z]{2,}[.!?]\s+[A-Z]/u.test(line) && line.length > 60) return false;
   }
@@ -282,8 +338,8 @@ const GATEWAY_BANNER = /^\s*\[?(?:caution|external(?: email| sender)?|warning)\s
 
 /**
  * Splits a mail into the writer's own words and the quoted/forwarded text.
- * Top-posted replies cut at the first attribution, header block or separator; bottom-posted and inline replies
- * keep the unquoted lines between `>` blocks.
+ * Top-posted replies cut at the first attribution, header block, separator or mobile footer; bottom-posted and
+ * inline replies keep the unquoted lines between quoted blocks.
  */
 export function splitReply(input: MailBody): ReplyParts {
   const { lines, from, cut, quoteFrom, ownLines } = scanReply(input);
@@ -294,54 +350,110 @@ export function splitReply(input: MailBody): ReplyParts {
 
 /**
  * The mail's text down to where its unmarked quote starts (a top-posted reply's quote, an HTML quote, a forward,
- * an Outlook header block); `>`-quoted lines above it are kept, as inline replies answer them line by line.
+ * an Outlook header block, a mobile footer); quoted lines above it are kept, as inline replies answer them line by
+ * line, and are written with a "> " prefix whatever prefix the client used.
  */
 export function textAboveQuote(input: MailBody): string {
-  const { lines, from, cut } = scanReply(input);
-  return lines.slice(from, cut).join('\n');
+  const { lines, from, cut, quoted, ownLines } = scanReply(input);
+  const out: string[] = [];
+  for (let k = from; k < cut; k++) {
+    const line = lines[k] ?? '';
+    if (quoted[k]) out.push(isQuotedLine(line) ? line : `> ${line.replace(/^\s*[|»›＞]?\s?/u, '')}`);
+    else if (ownLines.has(k) || isBlank(line)) out.push(line);
+  }
+  return out.join('\n');
+}
+
+interface Scan {
+  readonly lines: string[];
+  readonly quoted: boolean[];
+  readonly from: number;
+  readonly cut: number;
+  readonly quoteFrom: number;
+  readonly ownLines: Set<number>;
 }
 
 /**
  * One pass over the lines: where the unmarked quote starts (`cut`; its text from `quoteFrom`, past an HTML quote
  * marker), and which lines above it are the writer's.
  */
-function scanReply(input: MailBody): { lines: string[]; from: number; cut: number; quoteFrom: number; ownLines: Set<number> } {
+function scanReply(input: MailBody): Scan {
   const lines = bodyText(input).split('\n');
+  const quoted = quotedLines(lines);
   const ownLines = new Set<number>();
+  const done = (cut: number, quoteFrom = cut): Scan => {
+    for (const k of ownLines) if (k >= cut) ownLines.delete(k);
+    return { lines, quoted, from, cut, quoteFrom, ownLines };
+  };
   let i = 0;
   while (i < lines.length && isBlank(lines[i] ?? '')) i++;
-  if (GATEWAY_BANNER.test(lines[i] ?? '')) i++;
+  if (isProbed(lines[i] ?? '') && GATEWAY_BANNER.test(lines[i] ?? '')) i++;
   const from = i;
+  let seenQuote = false;
+  let afterFooter = false;
   for (; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    if (line.includes(QUOTE_MARKER)) return { lines, from, cut: i, quoteFrom: i + 1, ownLines };
-    if (isQuotedLine(line)) continue;
+    if (line.includes(QUOTE_MARKER)) return done(i, i + 1);
+    if (quoted[i]) {
+      seenQuote = true;
+      continue;
+    }
+    if (!isProbed(line)) {
+      ownLines.add(i);
+      continue;
+    }
     const attribution = attributionLength(lines, i);
     if (attribution > 0) {
       let j = i + attribution;
       while (j < lines.length && isBlank(lines[j] ?? '')) j++;
-      // Bottom-posted or inline reply: only the `>` block (and its attribution) is quoted; keep reading after it.
-      if (j < lines.length && isQuotedLine(lines[j] ?? '')) {
+      // Bottom-posted or inline reply: only the quoted block (and its attribution) is quoted; keep reading after it.
+      if (j < lines.length && quoted[j]) {
+        for (let k = i; k < i + attribution; k++) quoted[k] = true;
         i = j - 1;
         continue;
       }
-      return { lines, from, cut: i, quoteFrom: i, ownLines };
+      return done(i);
     }
-    if (isSeparatorLine(line) || isHeaderBlockStart(lines, i) || isUnderscoreRuleBeforeHeaders(lines, i)) return { lines, from, cut: i, quoteFrom: i, ownLines };
+    // Under a quote, a "-- " delimiter opens a signature (the writer's, or the quoted mail's left unprefixed).
+    if (isSeparatorLine(line) || (seenQuote && SIGNATURE_DELIMITER.test(line))) return done(i);
+    if (isHeaderBlockStart(lines, i)) return done(headingAbove(lines, i, from));
+    // A mobile footer ends the writer's words; below it come more footers or the quote, marked or not. Marked
+    // quotes are still read (a "done" above a quoted reminder means that reminder), unmarked lines are not own.
+    if (isMobileFooter(line)) afterFooter = true;
+    if (afterFooter) continue;
     ownLines.add(i);
   }
-  return { lines, from, cut: lines.length, quoteFrom: lines.length, ownLines };
+  return done(lines.length);
 }
 
-function isUnderscoreRuleBeforeHeaders(lines: readonly string[], i: number): boolean {
-  if (!/^\s*[_—–-]{8,}\s*$/u.test(lines[i] ?? '')) return false;
-  let j = i + 1;
-  while (j < lines.length && j <= i + 2 && isBlank(lines[j] ?? '')) j++;
-  return isHeaderBlockStart(lines, j);
+/**
+ * Where a header block's heading starts: clients put a rule ("________", "======", " ------") and sometimes a
+ * dated label ("Message du : 12/12/2016 13:20") above "From:/De :"; both belong to the quote, not to the writer.
+ */
+function headingAbove(lines: readonly string[], i: number, from: number): number {
+  let start = i;
+  for (let j = i - 1, seen = 0; j >= from && seen < 3; j--) {
+    const line = (lines[j] ?? '').trim();
+    if (line === '') continue;
+    seen++;
+    const rule = /^[-_=—–*]{3,}$/u.test(line);
+    // The label sits right on the block or its rule, and holds a date: "Message du : 12/12/2016 13:20".
+    const datedLabel = j === start - 1 && line.length <= 60 && /^[^:：]{1,30}[:：]\s*\S/u.test(line) && DATE_OR_TIME.test(line) && !/[.!?]$/u.test(line);
+    if (!rule && !datedLabel) break;
+    start = j;
+  }
+  return start;
 }
 
+/** Trailing spaces off every line, at most one blank line in a row. Line by line: no pattern scans a long line. */
 function tidy(text: string): string {
-  return text.replace(/[ \t]+$/gmu, '').replace(/\n{3,}/gu, '\n\n').trim();
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trimEnd();
+    if (line === '' && (out.length === 0 || out[out.length - 1] === '')) continue;
+    out.push(line);
+  }
+  return out.join('\n').trim();
 }
 
 /** The text the writer wrote themselves: quotes, forwarded messages and signature removed. */
