@@ -200,7 +200,7 @@ describe('reply commands act only on the user’s own words, in each family’s 
   const prefixed = (prefix: string): string => digest.map((l) => (l === '' ? prefix.trimEnd() : `${prefix}${l}`)).join('\n');
   const unprefixed = digest.join('\n');
   const brief = (text: string): string[] =>
-    parseInlineReply({ text, now: NOW, tz: TZ }).commands.map((c) => `${c.kind} ${c.items.join(',')}`);
+    parseInlineReply({ text, now: NOW, tz: TZ }).commands.map((c) => `${c.kind} ${'items' in c ? c.items.join(',') : ''}`);
 
   it.each([
     ['Gmail de, verb last', `done 2\n\nAm Mo., 30. Nov. 2026 um 08:00 Uhr schrieb Nurture <reply+abc@in.example.com>:\n\n${prefixed('> ')}`],
