@@ -15,7 +15,7 @@ import { INTRO_POOL } from '#domain/digest-select';
 import { extractOwnText } from '#domain/own-text';
 import { findPromises } from '#domain/promises';
 import { detectDelivery } from '#domain/fulfilment';
-import { MailParseError, parseMail } from '#domain/parse-mail';
+import { MailParseError, MailTooLargeError, parseMail } from '#domain/parse-mail';
 import type { Address, CaptureKind, Contact, FoundPromise, Interaction, ParsedMail, StoredPromise, User } from '#domain/types';
 import { ConflictError, type Store } from '#adapters/store';
 import type { Logger } from '#commons/logger';
@@ -254,7 +254,8 @@ async function parseSafely(input: CaptureInput): Promise<{ mail: ParsedMail } | 
     return { mail: await parseMail(input.raw) };
   } catch (err) {
     if (!(err instanceof MailParseError)) throw err;
-    return { outcome: { ...emptyOutcome(input.source), kind: 'rejected', reason: 'unparseable', detail: err.message } };
+    const reason = err instanceof MailTooLargeError ? 'too-large' : 'unparseable';
+    return { outcome: { ...emptyOutcome(input.source), kind: 'rejected', reason, detail: err.message } };
   }
 }
 

@@ -56,7 +56,9 @@ export type RejectReason =
   | 'no-sender'
   | 'unknown-sender'
   | 'unauthenticated'
-  | 'unparseable';
+  | 'unparseable'
+  /** Beyond parse-mail's limits (MAX_TEXT_BYTES, MAX_MIME_PARTS): not analysed; the raw mail is kept. */
+  | 'too-large';
 export type IgnoreReason = 'bulk-mail' | 'not-for-capture' | 'duplicate' | 'no-recipients';
 
 export function captureDomain(config: CaptureConfig): string {

@@ -3,20 +3,37 @@
  * only validated addr-specs become addresses (an encoded word or a group name never does), and every
  * problem is recorded as a warning rather than thrown, so no mail is lost to a parse error.
  */
+import type { Transform } from 'node:stream';
+import { Splitter } from '@zone-eu/mailsplit';
 import { simpleParser, type AddressObject, type EmailAddress, type ParsedMail as MpParsedMail } from 'mailparser';
 import { cleanDisplayName, normalizeAddress } from './addresses.ts';
 import type { Address, ParsedMail } from './types.ts';
 
 /** Bodies are cut here: promises live in the first screens of a mail, not in attached logs. */
 export const MAX_BODY_CHARS = 200_000;
+/**
+ * The most text (encoded bytes of the text parts that are not attachments) a mail may carry to be parsed.
+ * mailparser keeps every line of a text part as its own buffer until the part ends: a 38 MiB text of short lines
+ * exhausted a 160 MB heap. Attachments are not counted (base64 lines are long and few: a 40 MB one parses fine).
+ */
+export const MAX_TEXT_BYTES = 4 * 1024 * 1024;
+/** The most MIME parts a mail may have; real mail has a handful, a few hundred at most. */
+export const MAX_MIME_PARTS = 500;
 
 export class MailParseError extends Error {
   override name = 'MailParseError';
 }
 
+/** A mail beyond the limits above: recorded as rejected (too-large) without being parsed; its raw bytes stay kept. */
+export class MailTooLargeError extends MailParseError {
+  override name = 'MailTooLargeError';
+}
+
 export async function parseMail(raw: Uint8Array): Promise<ParsedMail> {
   const warnings: string[] = [];
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  // Only a mail bigger than the text limit can exceed it: small mail skips the scan.
+  if (buf.byteLength > MAX_TEXT_BYTES) await checkLimits(buf);
   let mp: MpParsedMail;
   try {
     mp = await simpleParser(buf, {
@@ -125,4 +142,37 @@ function bulkSignal(mp: MpParsedMail): ParsedMail['bulk'] {
 
 function truncate(s: string, n = 80): string {
   return s.length > n ? `${s.slice(0, n)}…` : s;
+}
+
+/**
+ * One streaming pass of mailsplit (the splitter mailparser itself uses) that keeps nothing: counts MIME parts and
+ * the bytes of inline text parts, and stops at the first limit exceeded.
+ */
+function checkLimits(buf: Buffer): Promise<void> {
+  return new Promise((ok, fail) => {
+    const splitter = new Splitter({ maxChildNodes: MAX_MIME_PARTS });
+    let parts = 0;
+    let text = 0;
+    const tooLarge = (why: string): void => {
+      splitter.removeAllListeners('data');
+      splitter.destroy();
+      fail(new MailTooLargeError(why));
+    };
+    splitter.on('data', (chunk) => {
+      if (chunk.type === 'node') {
+        if (++parts > MAX_MIME_PARTS) tooLarge(`more than ${MAX_MIME_PARTS} MIME parts`);
+        return;
+      }
+      const node = chunk.node;
+      const inlineText = chunk.type === 'body' && node.disposition !== 'attachment' && (!node.contentType || node.contentType.startsWith('text/'));
+      if (inlineText && (text += chunk.value.length) > MAX_TEXT_BYTES) {
+        tooLarge(`more than ${MAX_TEXT_BYTES / 1024 / 1024} MiB of text (the mail is ${(buf.byteLength / 1024 / 1024).toFixed(1)} MiB); only the raw mail is kept`);
+      }
+    });
+    // mailsplit's typings declare only its 'data' event; it is a Node Transform with the usual others.
+    const stream = splitter as unknown as Transform;
+    stream.once('end', () => ok());
+    stream.once('error', (err: Error) => fail(new MailParseError(`MIME could not be parsed: ${err.message}`, { cause: err })));
+    splitter.end(buf);
+  });
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
@@ -91,5 +91,40 @@ describe('the local SMTP capture entry', () => {
     expect(info.response).toMatch(/Accepted: note/);
     const priya = (await rt.store.listContacts(user.userId)).find((c) => c.email === 'priya@lab.org');
     expect(priya?.metAt).toBeDefined();
+  });
+});
+
+describe('one big mail (SMTP SIZE is 40 MiB)', () => {
+  // 38 MiB of short lines: the shape that exhausted a 160 MB heap inside mailparser.
+  const bigText = (messageId: string, from: string): Buffer =>
+    Buffer.concat([
+      Buffer.from([`From: ${from}`, 'To: big@corp.io', `Bcc: ${CAPTURE}`, 'Subject: logs', `Message-ID: ${messageId}`, 'Date: Fri, 20 Nov 2026 10:00:00 +0000', 'Content-Type: text/plain', '', ''].join('\r\n')),
+      Buffer.alloc(38 * 1024 * 1024, 'ok\r\n'),
+    ]);
+
+  it('is recorded as rejected (too-large) with its raw bytes kept, and the service keeps serving', async () => {
+    const raw = bigText('<big-smtp@example.org>', user.email);
+    const info = await transport({ user: user.email, pass: smtpPassword(rt.secret, user.email) }).sendMail({ envelope: { from: user.email, to: [CAPTURE] }, raw });
+    expect(info.response).toMatch(/Accepted: rejected \(too-large\)/);
+    const root = join(dataDir, 'raw');
+    const sizes = readdirSync(root).flatMap((day) => readdirSync(join(root, day)).map((f) => statSync(join(root, day, f)).size));
+    expect(sizes).toContain(raw.length);
+    expect((await rt.store.listContacts(user.userId)).map((c) => c.email)).not.toContain('big@corp.io');
+    // Still serving: the next ordinary mail is captured.
+    const next = await transport({ user: user.email, pass: smtpPassword(rt.secret, user.email) }).sendMail({ from: user.email, to: 'after-big@corp.io', bcc: CAPTURE, subject: 's', text: 'x' });
+    expect(next.response).toMatch(/Accepted: outgoing/);
+  });
+
+  it('a 25 MB attachment (33 MB encoded) is not text: the mail is captured', async () => {
+    const info = await transport({ user: user.email, pass: smtpPassword(rt.secret, user.email) }).sendMail({
+      from: user.email,
+      to: 'attached@corp.io',
+      bcc: CAPTURE,
+      subject: 'the deck',
+      text: 'Deck attached.',
+      attachments: [{ filename: 'deck.pdf', content: Buffer.alloc(25 * 1024 * 1024, 7), contentType: 'application/pdf' }],
+    });
+    expect(info.response).toMatch(/Accepted: outgoing/);
+    expect((await rt.store.listContacts(user.userId)).map((c) => c.email)).toContain('attached@corp.io');
   });
 });
