@@ -10,7 +10,7 @@ import { newUser, UserSettings } from '#domain/users';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 import { nextDigestSlot } from '#domain/week';
-import type { User } from '#domain/types';
+import { DEFAULT_MAX_ITEMS, type User } from '#domain/types';
 import { explainMail } from '../functions/capture/capture-service.ts';
 import { ingestFiles } from '../functions/cli/ingest.ts';
 import { openAwsContext, openLocalContext, type LocalContext } from '../functions/local/local-context.ts';
@@ -84,7 +84,7 @@ users
   .option('--alias <email>', 'another address of the same user (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
   .option('--name <name>')
   .option('--tz <zone>', 'IANA time zone, e.g. Europe/Berlin', 'UTC')
-  .option('--checkins <n>', 'check-ins per digest (1–10)', '3')
+  .option('--checkins <n>', 'check-ins per digest (1–10)', '1')
   .option('--json', 'print the user as JSON')
   .action(async (email: string, o: { alias: string[]; name?: string; tz: string; checkins: string; json?: boolean }) => {
     const user = newUser({ email, aliases: o.alias, name: o.name, tz: o.tz, checkins: Number(o.checkins) }, new Date());
@@ -107,17 +107,19 @@ users
   .description('change a user’s settings')
   .option('--tz <zone>', 'IANA time zone')
   .option('--checkins <n>', 'check-ins per digest (1–10)')
+  .option('--max-items <n>', 'most numbered items per digest (3–30; default 7)')
   .option('--day <n>', 'digest weekday, 1 = Monday … 7 = Sunday')
   .option('--hour <n>', 'digest hour, 0–23, local time')
   .addOption(new Option('--confirmations <on|off>', 'confirmation mails after reply commands').choices(['on', 'off']))
   .addOption(new Option('--digest <on|off>', 'pause or resume the weekly digest').choices(['on', 'off']))
   .addOption(new Option('--empty-weeks <note|skip>', 'in a week with nothing to do, send one short line, or nothing').choices(['note', 'skip']))
-  .action(async (email: string, o: { tz?: string; checkins?: string; day?: string; hour?: string; confirmations?: 'on' | 'off'; digest?: 'on' | 'off'; emptyWeeks?: 'note' | 'skip' }) => {
+  .action(async (email: string, o: { tz?: string; checkins?: string; maxItems?: string; day?: string; hour?: string; confirmations?: 'on' | 'off'; digest?: 'on' | 'off'; emptyWeeks?: 'note' | 'skip' }) => {
     await withContext(async (ctx) => {
       const user = await resolveUser(ctx, email);
       const patch = UserSettings.parse({
         tz: o.tz ?? user.tz,
         checkins: o.checkins ?? user.checkins,
+        maxItems: o.maxItems ?? user.maxItems,
         digestDay: o.day ?? user.digestDay,
         digestHour: o.hour ?? user.digestHour,
       });
@@ -128,8 +130,8 @@ users
         paused: o.digest ? o.digest === 'off' : user.paused,
         emptyWeekNote: o.emptyWeeks ? o.emptyWeeks === 'note' : (user.emptyWeekNote ?? false),
       };
-      await ctx.store.updateUser(user.userId, { tz: next.tz, checkins: next.checkins, digestDay: next.digestDay, digestHour: next.digestHour, confirmations: next.confirmations, paused: next.paused, emptyWeekNote: next.emptyWeekNote, ...(next.paused ? {} : { bouncing: undefined }) }, next.paused ? null : nextDigestSlot(next, new Date()));
-      print(`${user.email}: digest ${next.paused ? 'paused' : `on ${WEEKDAYS[next.digestDay - 1]} at ${String(next.digestHour).padStart(2, '0')}:00 ${next.tz}`}, ${next.checkins} check-in${next.checkins === 1 ? '' : 's'}, confirmations ${next.confirmations ? 'on' : 'off'}.`);
+      await ctx.store.updateUser(user.userId, { tz: next.tz, checkins: next.checkins, maxItems: next.maxItems, digestDay: next.digestDay, digestHour: next.digestHour, confirmations: next.confirmations, paused: next.paused, emptyWeekNote: next.emptyWeekNote, ...(next.paused ? {} : { bouncing: undefined }) }, next.paused ? null : nextDigestSlot(next, new Date()));
+      print(`${user.email}: digest ${next.paused ? 'paused' : `on ${WEEKDAYS[next.digestDay - 1]} at ${String(next.digestHour).padStart(2, '0')}:00 ${next.tz}`}, ${next.checkins} check-in${next.checkins === 1 ? '' : 's'}, at most ${next.maxItems ?? DEFAULT_MAX_ITEMS} items, confirmations ${next.confirmations ? 'on' : 'off'}.`);
     });
   });
 users

@@ -16,7 +16,7 @@ import {
   type BatchGetCommandOutput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { checkinBound } from '#domain/digest-select';
+import { activeMonths, checkinBound } from '#domain/digest-select';
 import type { Contact, Interaction, StoredPromise, User } from '#domain/types';
 import type { Logger } from '#commons/logger';
 import { createTable, describeTable, hasCurrentShape, rebuildSideTable, rebuildTable } from './table-migration.ts';
@@ -676,18 +676,36 @@ function toUser(item: Record<string, unknown>): User {
  * a contact is read 20,000 times per digest for a big user, and one attribute parses far faster than 40.
  */
 function contactItem(c: Contact): Record<string, unknown> {
-  return { ...c, recentDates: c.recentDates.join(' '), seen: c.seen.join(' '), [LOCAL_INDEX.sortKey]: contactRankKey(c) };
+  const { monthCount: _derived, ...stored } = c;
+  return {
+    ...stored,
+    recentDates: c.recentDates.join(' '),
+    seen: c.seen.join(' '),
+    ...(c.months ? { months: c.months.join(' ') } : {}),
+    [LOCAL_INDEX.sortKey]: contactRankKey(c),
+  };
 }
 
-/** The contact's place in the local index: its check-in bound, fixed-width so strings sort as numbers. */
+/**
+ * The contact's place in the local index: its check-in bound, fixed-width so strings sort as numbers, then how many
+ * distinct months they were written to. The month list itself is not in the index (an LSI's projection can never
+ * change), so the key carries the one number the digest's ranking needs from it.
+ */
 function contactRankKey(c: Contact): string {
-  return `${CONTACT_RANK_PREFIX}${Math.round(checkinBound(c) * 1e4).toString().padStart(12, '0')}#${c.email}`;
+  const bound = Math.round(checkinBound(c) * 1e4).toString().padStart(12, '0');
+  return `${CONTACT_RANK_PREFIX}${bound}#${Math.min(9999, activeMonths(c)).toString().padStart(4, '0')}#${c.email}`;
 }
 
 const CONTACT_RANK_PREFIX = 'CONTACT#';
 
 function boundOfRankKey(key: string): number {
   return Number(key.slice(CONTACT_RANK_PREFIX.length, CONTACT_RANK_PREFIX.length + 12)) / 1e4;
+}
+
+/** The month count a rank key carries, or undefined for a key of an older format. */
+function monthsOfRankKey(key: unknown): number | undefined {
+  const m = typeof key === 'string' ? /^CONTACT#\d{12}#(\d{4})#/.exec(key) : null;
+  return m ? Number(m[1]) : undefined;
 }
 
 
@@ -698,7 +716,11 @@ function splitList(v: unknown): string[] {
 
 function toContact(item: Record<string, unknown>): Contact {
   const c = strip(item) as unknown as Contact;
-  return { ...c, seen: splitList(item.seen), notes: c.notes ?? [], recentDates: splitList(item.recentDates) };
+  const contact: Contact = { ...c, seen: splitList(item.seen), notes: c.notes ?? [], recentDates: splitList(item.recentDates) };
+  if (item.months !== undefined) return { ...contact, months: splitList(item.months) };
+  // Read from the index, which leaves the month list out: the rank key carries its length.
+  const monthCount = monthsOfRankKey(item[LOCAL_INDEX.sortKey]);
+  return monthCount === undefined ? contact : { ...contact, monthCount };
 }
 
 /**

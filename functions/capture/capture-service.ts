@@ -8,7 +8,7 @@
  * mail as done. A crash in between is repaired by the retry; a duplicate delivery changes nothing.
  */
 import { classifyMail, type CaptureConfig, type Envelope } from '#domain/classify';
-import { applyTouch, type ContactTouch } from '#domain/contacts';
+import { applyTouch, reachedVia, type ContactTouch } from '#domain/contacts';
 import { messageKey, threadId } from '#domain/message-key';
 import { findKnownPeopleInNote, findPeopleInNote } from '#domain/notes';
 import { INTRO_POOL } from '#domain/digest-select';
@@ -292,6 +292,7 @@ function analyse(input: CaptureInput, mail: ParsedMail, user: User | null, confi
   // contact whose first name happens to be a word in the sentence ("I will send…" is not Will Turner).
   const found = findPromises(ownText, { date, tz: u.tz, recipients: contacts, isNote, distrust });
   const noteText = isNote ? ownText.slice(0, 2_000) : undefined;
+  const inTo = new Set(mail.to.map((a) => a.email));
   const touches: ContactTouch[] = contacts.map((address) => ({
     address,
     messageKey: key,
@@ -301,6 +302,7 @@ function analyse(input: CaptureInput, mail: ParsedMail, user: User | null, confi
     isReply: Boolean(mail.inReplyTo),
     noteText,
     coRecipients: contacts.filter((c) => c.email !== address.email).map((c) => c.email),
+    ...(isNote ? {} : { via: reachedVia(inTo.has(address.email), contacts.length) }),
   }));
   if (cls.recipientsCapped) warnings.push(`${cls.recipients.length}+ recipients: recorded without making them contacts`);
   const interaction: Interaction = {

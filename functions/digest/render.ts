@@ -72,10 +72,12 @@ function viewModel(model: DigestModel, opts: RenderOptions) {
   const appName = opts.appName ?? 'Nurture';
   const week = DateTime.fromISO(model.weekOf, { zone: 'UTC' });
   const first = model.userName?.trim().split(/\s+/)[0];
-  const count = model.items.length;
-  const intro = model.empty
-    ? `${first ? `Hi ${first}, nothing` : 'Nothing'} needs you this week. Enjoy it.`
-    : `${first ? `Hi ${first}, here are` : 'Here are'} ${count === 1 ? 'one thing' : `${count} things`} worth a few minutes this week. To act on one, reply with what to do and its number, like “done 1”.`;
+  const numbered = model.sections.reduce((n, s) => n + s.items.length, 0);
+  const firstItem = model.items[0];
+  const intro =
+    numbered === 0
+      ? `${first ? `Hi ${first}, nothing` : 'Nothing'} needs you this week.${model.looksDone.length ? '' : ' Enjoy it.'}`
+      : `${first ? `Hi ${first}, here ${numbered === 1 ? 'is' : 'are'}` : numbered === 1 ? 'Here is' : 'Here are'} ${numbered === 1 ? 'one thing' : `${numbered} things`} worth a few minutes this week. To act on one, reply with what to do and its number, like “done ${firstItem?.n ?? 1}”.`;
   return {
     lang: 'en',
     appName,
@@ -100,6 +102,15 @@ function viewModel(model: DigestModel, opts: RenderOptions) {
           : {}),
       })),
     })),
+    looksDone: model.looksDone.length
+      ? {
+          lead: `${plural(model.looksDone.length, 'promise')} ${model.looksDone.length === 1 ? 'looks' : 'look'} done —`,
+          items: model.looksDone.map((i) => ({ ...i, undoHref: replyMailto(opts.replyTo, model.subject, `undo ${i.n}`) })),
+          tail: `Reply “undo ${model.looksDone[0]?.n}” if ${model.looksDone.length === 1 ? 'it isn’t' : 'one isn’t'}.`,
+          text: `${model.looksDone.map((i) => `${i.n}: ${i.text}`).join('; ')}.`,
+        }
+      : undefined,
+    leftOut: model.leftOut,
     commands: commandHelp(model.items, opts.replyTo, model.subject),
     statsLine: `This week: ${plural(model.stats.mailsCaptured, 'mail')} captured, ${plural(model.stats.peopleReached, 'person', 'people')} reached.`,
     unsubscribeHref: opts.unsubscribeUrl ?? opts.unsubscribeMailto,

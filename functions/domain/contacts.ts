@@ -3,7 +3,7 @@
  * (its key is in `seen`) changes nothing, so a retried or duplicated delivery never double-counts.
  */
 import { domainOf, organisationFromDomain } from './addresses.ts';
-import type { Address, Contact } from './types.ts';
+import type { Address, Contact, FirstVia } from './types.ts';
 
 /** Dates kept to learn the usual rhythm with a person. */
 export const RECENT_DATES_KEPT = 24;
@@ -12,6 +12,10 @@ export const SEEN_KEYS_KEPT = 16;
 export const NOTES_KEPT = 3;
 export const NOTE_CHARS_KEPT = 280;
 export const CO_RECIPIENTS_KEPT = 20;
+/** Ten years of months: enough to tell a lasting relationship from a busy quarter. */
+export const MONTHS_KEPT = 120;
+/** A mail to at most this many people (To and Cc) is personal to those in its To. */
+export const PERSONAL_MAX_RECIPIENTS = 3;
 
 export interface ContactTouch {
   readonly address: Address;
@@ -24,6 +28,14 @@ export interface ContactTouch {
   readonly noteText?: string;
   /** The other people on the same mail. */
   readonly coRecipients?: readonly string[];
+  /** How this mail reached them (see `reachedVia`); notes leave it out. */
+  readonly via?: FirstVia;
+}
+
+/** How a mail reached one of its recipients: personally (To, few people), as one of a group (To), or in Cc. */
+export function reachedVia(inTo: boolean, recipients: number): FirstVia {
+  if (!inTo) return 'cc';
+  return recipients <= PERSONAL_MAX_RECIPIENTS ? 'personal' : 'group';
 }
 
 /** The updated contact, or null when this message was already applied. */
@@ -56,10 +68,17 @@ export function applyTouch(existing: Contact | undefined, t: ContactTouch): Cont
 
   const isNewest = base.count === 0 || t.date >= base.lastContacted;
   const recentDates = [...base.recentDates, t.date].sort((a, b) => b.localeCompare(a)).slice(0, RECENT_DATES_KEPT);
+  // A contact from before months were kept starts from the months of its recent dates.
+  const months = [...new Set([t.date.slice(0, 7), ...(base.months ?? base.recentDates.map((d) => d.slice(0, 7)))])].sort((a, b) => b.localeCompare(a)).slice(0, MONTHS_KEPT);
+  // The earliest mail decides how they were first reached (imports can arrive in any order).
+  const isFirstMail = base.count === 0 || t.date < base.firstContacted;
+  const firstVia = isFirstMail ? t.via : base.firstVia;
   return withName(
     {
       ...base,
       firstContacted,
+      months,
+      ...(firstVia ? { firstVia } : {}),
       lastContacted: base.count === 0 || t.date > base.lastContacted ? t.date : base.lastContacted,
       lastSubject: isNewest && t.subject ? t.subject : base.lastSubject,
       count: base.count + 1,

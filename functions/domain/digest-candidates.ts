@@ -7,7 +7,17 @@
  *   or the introduction pool.
  */
 import { DateTime } from 'luxon';
-import { checkinBound, checkinScore, INTRO_POOL, isSkipped, promiseAddresses, promisesShown, recentlySuggested } from './digest-select.ts';
+import {
+  checkinBound,
+  INTRO_POOL,
+  isSkipped,
+  NO_RHYTHM_FLOOR,
+  promiseAddresses,
+  promisesShown,
+  rankCheckins,
+  REGULAR_FLOOR,
+  type RankedCheckin,
+} from './digest-select.ts';
 import type { Contact, StoredPromise, User } from './types.ts';
 
 /** Addresses named by the promises the digest will show: the shown open ones, open introductions, looks-done ones. */
@@ -33,24 +43,34 @@ export interface CandidateNeeds {
 
 /**
  * Enough contacts have been read, in descending bound, when every unread one (bound ≤ `lastBound`) can neither
- * beat the check-ins found nor enter the introduction pool. `lastBound` is null when the index is exhausted.
+ * change the check-ins nor enter the introduction pool. `lastBound` is null when the index is exhausted.
+ *
+ * Check-ins go to regulars before anyone else, and within them to fresh ones (by score) before rested ones. So the
+ * reading can stop once `wanted` fresh regulars outscore every unread contact; or, once no unread contact can be a
+ * qualifying regular at all (lastBound below REGULAR_FLOOR), when the read regulars fill the places, or the rest is
+ * filled by read contacts without a rhythm that outscore the unread, or nobody unread can qualify (below
+ * NO_RHYTHM_FLOOR).
  */
 export function candidatesSuffice(read: readonly Contact[], lastBound: number | null, needs: CandidateNeeds): boolean {
   if (lastBound === null) return true;
   const nowMs = Date.parse(needs.now);
   const own = new Set([needs.user.email, ...needs.user.aliases].map((a) => a.toLowerCase()));
-  const lastWeek = new Set(needs.suggestedLastWeek);
   const eligible = read.filter((c) => !own.has(c.email.toLowerCase()) && !isSkipped(c, nowMs));
   // The introduction pool is the INTRO_POOL highest bounds: complete once that many are read above lastBound.
   const above = eligible.filter((c) => checkinBound(c) > lastBound).length;
   if (above < INTRO_POOL) return false;
-  // Check-ins: enough fresh candidates that no unread contact can outscore (ties go on reading).
   const wanted = Math.min(10, Math.max(1, Math.round(needs.user.checkins)));
-  let beaten = 0;
-  for (const c of eligible) {
-    if (needs.readAnyway.has(c.email) || recentlySuggested(c, lastWeek, nowMs)) continue;
-    const s = checkinScore(c, nowMs);
-    if (s.qualifies && s.score > lastBound) beaten += 1;
-  }
-  return beaten >= wanted;
+  // People read anyway may be shown elsewhere (a promise, a follow-up), so they hold no place here.
+  const ranked = rankCheckins(
+    eligible.filter((c) => !needs.readAnyway.has(c.email)),
+    new Set(needs.suggestedLastWeek),
+    nowMs,
+  );
+  const beats = (r: RankedCheckin): boolean => r.fresh && r.s.score > lastBound;
+  if (ranked.filter((r) => r.s.regular && beats(r)).length >= wanted) return true;
+  if (lastBound >= REGULAR_FLOOR) return false;
+  const regulars = ranked.filter((r) => r.s.regular).length;
+  if (regulars >= wanted) return true;
+  if (ranked.filter((r) => !r.s.regular && beats(r)).length >= wanted - regulars) return true;
+  return lastBound < NO_RHYTHM_FLOOR;
 }

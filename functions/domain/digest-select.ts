@@ -9,7 +9,7 @@
  * - connection: promised introductions, plus at most two explainable suggested introductions.
  */
 import { DateTime } from 'luxon';
-import type { Contact, StoredPromise, User } from './types.ts';
+import { DEFAULT_MAX_ITEMS, type Contact, type StoredPromise, type User } from './types.ts';
 
 export type DigestSectionKey = 'checkin' | 'followup' | 'promise' | 'connection';
 
@@ -38,10 +38,6 @@ export interface DigestSection {
   readonly key: DigestSectionKey;
   readonly title: string;
   readonly items: readonly DigestItem[];
-  /** Items that qualified but were left out to keep the mail short. */
-  readonly moreCount: number;
-  /** Why some were not listed at all ("3 promises more than two months overdue are left out."). */
-  readonly leftOutNote?: string;
 }
 
 export interface DigestStats {
@@ -57,8 +53,12 @@ export interface DigestModel {
   /** ISO day: the Monday of the digest week in the user's time zone. */
   readonly weekOf: string;
   readonly subject: string;
-  /** Sections with items (or a note of what was left out), in reading order. */
+  /** Sections with items, in reading order: at most the user's item budget in all. */
   readonly sections: readonly DigestSection[];
+  /** Promises that look done, numbered after the sections (for `undo N`) and shown in one closing line. */
+  readonly looksDone: readonly DigestItem[];
+  /** What qualified but was not listed, in one line ("Not listed, to keep this short: 3 more promises."). */
+  readonly leftOut?: string;
   /** All items, in number order. */
   readonly items: readonly DigestItem[];
   readonly stats: DigestStats;
@@ -97,24 +97,35 @@ export interface DigestInput {
 }
 
 const DAY_MS = 86_400_000;
-/** Rhythm assumed for contacts with too little history to learn one. */
-export const DEFAULT_RHYTHM_DAYS = 30;
-/** Fewer interaction dates than this and the rhythm is not learned. */
+/** Fewer dated mails than this and a contact has no rhythm: not a regular, however long the silence. */
 export const MIN_DATES_FOR_RHYTHM = 3;
 /** A learned rhythm is clamped: daily mail shouldn't make a week of silence look "cold". */
 const MIN_RHYTHM_DAYS = 7;
 const MAX_RHYTHM_DAYS = 365;
-/** Never suggest checking in with someone written to within two weeks. */
-export const MIN_SILENCE_DAYS = 14;
-/** Suggested within this many days → only suggested again if nobody else qualifies. */
-export const ROTATION_DAYS = 13;
-/** Each ignored suggestion multiplies the score by this, so ignored people drift down. */
-export const IGNORED_DRIFT = 0.6;
-/** Relationship fade: silence beyond about a year counts less and less as "worth reviving". */
-const FADE_DAYS = 365;
+/**
+ * Never suggest checking in with someone written to (or checked in with) within eight weeks, whatever their rhythm:
+ * a weekly rhythm learned from a past project must not make a person due again two weeks after a check-in.
+ */
+export const MIN_SILENCE_DAYS = 56;
+/** A suggestion not acted on rests this long; after that it comes back only once the others have had their turn. */
+export const IGNORED_REST_DAYS = 42;
+/** Silent longer than this, a relationship is dormant: the digest stops suggesting it. */
+export const MAX_CHECKIN_SILENCE_DAYS = 3 * 365;
+/**
+ * Every regular (a contact with a rhythm) who qualifies scores at least this (strength ≥ 1, lateness ≥ 1); everyone
+ * else scores below it. So nobody without a rhythm outranks a lapsed regular, and the digest knows when it has read
+ * every regular that could qualify (digest-candidates.ts).
+ */
+export const REGULAR_FLOOR = 1;
+/** Contacts without a rhythm (written to twice, or met) score in [NO_RHYTHM_FLOOR, REGULAR_FLOOR). */
+export const NO_RHYTHM_FLOOR = 0.5;
 export const NEW_CONTACT_WINDOW_DAYS = 7;
 export const FOLLOW_UP_GRACE_DAYS = 2;
-export const MAX_SUGGESTED_INTROS = 2;
+export const MAX_SUGGESTED_INTROS = 1;
+/** Follow-ups a digest holds at most, the most personal first. */
+export const MAX_FOLLOWUPS = 3;
+/** Looks-done promises listed in the closing line; the rest wait for the next digest. */
+export const MAX_LOOKS_DONE = 5;
 /** Of the pool's contacts strong enough to introduce, the strongest this many are compared pairwise. */
 export const INTRO_CANDIDATES = 400;
 /** Introductions come from this many of the strongest relationships (see `introPool`). */
@@ -162,55 +173,95 @@ export function selectDigest(input: DigestInput): DigestModel {
   const ctx: Ctx = { input, nowMs, today, byEmail, namePool: introPool(contacts) };
 
   const shown = promisesShown(input.promises, nowMs, today, input.looksDoneAlreadyShown);
-  const promiseDrafts = selectPromises(shown, ctx);
-  const promisedIntroductions = selectPromisedIntroductions(shown, ctx);
+  // Promises and promised introductions rank together: both are the user's word, overdue ones first.
+  const promised = [...shown.open, ...shown.introductions].sort((a, b) => comparePromises(a, b, today));
   // One item per person where possible. Someone owed a promise or an introduction has their reason to be written
   // to: not also a follow-up or a check-in. Follow-ups are not also check-ins; nobody already in the digest is
   // suggested for an introduction.
   // By the addresses the promises name, as the loader reads them (promisePeople): a bare name ("Sam") resolved from
   // the pool is not owed, or the candidate reading could stop before the check-in that replaces them.
-  const owed = promiseAddresses([...shown.open, ...shown.introductions]);
-  const followups = selectFollowups(contacts.filter((c) => !owed.has(c.email)), ctx);
+  const owed = promiseAddresses(promised);
+  const followupsAll = selectFollowups(contacts.filter((c) => !owed.has(c.email)), ctx);
+  const followups = followupsAll.slice(0, MAX_FOLLOWUPS);
   const alreadyShown = new Set([...owed, ...followups.flatMap((d) => d.contacts)]);
   const checkins = selectCheckins(
     contacts.filter((c) => !alreadyShown.has(c.email)),
     ctx,
   );
   const inDigest = new Set([...alreadyShown, ...checkins.flatMap((d) => d.contacts)]);
-  const connectionDrafts = [...promisedIntroductions, ...suggestIntroductions(contacts, promisedIntroductions, inDigest, ctx)];
+  const suggested = suggestIntroductions(contacts, shown.introductions, inDigest, ctx);
 
-  const agedOut = shown.agedOut;
-  const agedOutNote = agedOut > 0 ? `${plural(agedOut, 'promise')} more than two months overdue ${agedOut === 1 ? 'is' : 'are'} left out.` : undefined;
-  const drafts: [DigestSectionKey, readonly Draft[], number, string | undefined][] = [
-    ['checkin', checkins, 0, undefined],
-    ['followup', followups, 0, undefined],
-    ['promise', promiseDrafts.items, promiseDrafts.more, agedOutNote],
-    ['connection', connectionDrafts, 0, undefined],
+  // The length budget: this week's and slipping promises, then one new person and one check-in, then the other
+  // follow-ups and check-ins, one introduction, and promises due later.
+  const budget = clamp(Math.round(user.maxItems ?? DEFAULT_MAX_ITEMS), 1, 30);
+  const weekEnd = DateTime.fromISO(today, { zone: 'UTC' }).plus({ days: 6 }).toISODate() as string;
+  const urgent = promised.filter((p) => p.due <= weekEnd);
+  const later = promised.filter((p) => p.due > weekEnd);
+  const reserved = (followups.length > 0 ? 1 : 0) + (checkins.length > 0 ? 1 : 0);
+  const urgentShown = urgent.slice(0, Math.max(1, budget - reserved));
+  const queue: Draft[] = [
+    ...urgentShown.map((p) => promiseDraft(p, ctx)),
+    ...followups.slice(0, 1),
+    ...checkins.slice(0, 1),
+    ...followups.slice(1),
+    ...checkins.slice(1),
+    ...suggested,
+    ...later.map((p) => promiseDraft(p, ctx)),
+  ];
+  const picked = new Set(queue.slice(0, budget));
+  const promiseItems = [...picked].filter((d) => d.promiseId !== null);
+  const order: [DigestSectionKey, Draft[]][] = [
+    ['promise', promiseItems],
+    ['followup', followups.filter((d) => picked.has(d))],
+    ['checkin', checkins.filter((d) => picked.has(d))],
+    ['connection', suggested.filter((d) => picked.has(d))],
   ];
   let n = 0;
-  const sections: DigestSection[] = [];
-  for (const [key, list, moreCount, leftOutNote] of drafts) {
-    // A section with nothing to list still says what it left out ("9 promises … are left out").
-    if (list.length === 0 && !leftOutNote) continue;
-    const items = list.map((d): DigestItem => {
-      n += 1;
-      return { ...d, n, text: typeof d.text === 'function' ? d.text(n) : d.text };
-    });
-    sections.push({ key, title: SECTION_TITLES[key], items, moreCount, ...(leftOutNote ? { leftOutNote } : {}) });
-  }
-  const items = sections.flatMap((s) => s.items);
+  const number = (d: Draft): DigestItem => {
+    n += 1;
+    return { ...d, n, text: typeof d.text === 'function' ? d.text(n) : d.text };
+  };
+  const sections: DigestSection[] = order
+    .filter(([, list]) => list.length > 0)
+    .map(([key, list]) => ({ key, title: SECTION_TITLES[key], items: list.map(number) }));
+  // Looks-done promises are numbered last (for `undo N`) and shown in one closing line, not as items.
+  const looksDone = shown.looksDone.slice(0, MAX_LOOKS_DONE).map((p) => number(looksDoneDraft(p, ctx)));
+  const numbered = sections.flatMap((s) => s.items);
+  const leftOut = leftOutLine({
+    promises: promised.length - promiseItems.length + shown.more,
+    followups: followupsAll.length - followups.filter((d) => picked.has(d)).length,
+    checkins: checkins.filter((d) => !picked.has(d)).length,
+    introductions: suggested.filter((d) => !picked.has(d)).length,
+    agedOut: shown.agedOut,
+  });
   return {
     user: user.email,
     ...(user.name ? { userName: user.name } : {}),
     tz: user.tz,
     weekOf,
-    subject: digestSubject(items, ctx),
+    subject: digestSubject(numbered, looksDone.length, ctx),
     sections,
-    items,
+    looksDone,
+    ...(leftOut ? { leftOut } : {}),
+    items: [...numbered, ...looksDone],
     stats: input.stats,
-    empty: items.length === 0,
-    looksDoneShown: items.filter((i) => i.looksDone && i.promiseId).map((i) => i.promiseId as string),
+    empty: numbered.length === 0 && looksDone.length === 0,
+    looksDoneShown: looksDone.map((i) => i.promiseId as string),
   };
+}
+
+/** "Not listed, to keep this short: 3 more promises and 1 follow-up. 9 promises more than two months overdue are left out." */
+function leftOutLine(counts: { promises: number; followups: number; checkins: number; introductions: number; agedOut: number }): string | undefined {
+  const parts = [
+    counts.promises > 0 ? plural(counts.promises, 'more promise') : '',
+    counts.followups > 0 ? plural(counts.followups, 'more new person', 'more new people') : '',
+    counts.checkins > 0 ? plural(counts.checkins, 'more check-in') : '',
+    counts.introductions > 0 ? plural(counts.introductions, 'more introduction') : '',
+  ].filter(Boolean);
+  const kept = parts.length ? `Not listed, to keep this short: ${joinNames(parts)}.` : '';
+  const aged =
+    counts.agedOut > 0 ? `${plural(counts.agedOut, 'promise')} more than two months overdue ${counts.agedOut === 1 ? 'is' : 'are'} left out.` : '';
+  return [kept, aged].filter(Boolean).join(' ') || undefined;
 }
 
 interface Ctx {
@@ -229,8 +280,10 @@ export interface CheckinScore {
   readonly email: string;
   readonly score: number;
   readonly daysSince: number;
-  /** Usual gap in days, or null when not enough history to learn one. */
+  /** Usual gap in days, or null when there is not enough history to learn one. */
   readonly learnedRhythm: number | null;
+  /** Has a rhythm (at least MIN_DATES_FOR_RHYTHM dated mails): ranks above everyone without one. */
+  readonly regular: boolean;
   readonly qualifies: boolean;
 }
 
@@ -246,83 +299,150 @@ export function learnedRhythmDays(recentDates: readonly string[]): number | null
   return median(gaps);
 }
 
-/** How a contact's rhythm and strength enter its score; both change only when mail to them is captured. */
-function rhythmAndStrength(contact: Contact): { learned: number | null; rhythm: number; strength: number } {
-  const learned = learnedRhythmDays(contact.recentDates);
-  const rhythm = clamp(learned ?? DEFAULT_RHYTHM_DAYS, MIN_RHYTHM_DAYS, MAX_RHYTHM_DAYS);
-  const count = Math.max(1, contact.count);
-  const twoWay = 1 + 0.5 * Math.min(1, contact.replies / count);
-  return { learned, rhythm, strength: Math.log2(1 + count) * twoWay };
+/** Distinct months with mail to them: the kept list, else the number the index carries, else from recent dates. */
+export function activeMonths(c: Pick<Contact, 'months' | 'monthCount' | 'recentDates'>): number {
+  return c.months?.length ?? c.monthCount ?? new Set(c.recentDates.map((d) => d.slice(0, 7))).size;
 }
 
 /**
- * How worth a check-in a contact is: coldness (silence ÷ usual gap) × strength (how often, two-way, how
- * recently alive) × drift (ignored suggestions). It qualifies only once the silence exceeds both its rhythm and
- * two weeks.
+ * How strong a relationship is over its whole history: how many mails, in how many distinct months, over how long a
+ * span, and how two-way. Only capture changes it. At least 1 for a regular (≥ 3 mails in ≥ 1 month).
+ */
+export function relationshipStrength(c: Contact): number {
+  const count = Math.max(c.count, c.recentDates.length, 1);
+  const months = Math.max(1, activeMonths(c));
+  const spanYears = Math.max(0, Date.parse(c.lastContacted) - Date.parse(c.firstContacted)) / (365 * DAY_MS) || 0;
+  const twoWay = 1 + 0.5 * Math.min(1, c.replies / count);
+  return (Math.log2(1 + count) * Math.log2(1 + months) * (1 + Math.min(spanYears, 3) / 3) * twoWay) / 2;
+}
+
+/** Contacts without a rhythm: written to twice, or met (a note). People written to once are never check-ins. */
+function noRhythmWeight(c: Contact): number {
+  const signals = c.count + (c.metAt ? 1 : 0) + c.notes.length;
+  return c.count >= 2 || c.metAt ? Math.min(1, signals / 4) : 0;
+}
+
+/**
+ * How worth a check-in a contact is. A regular scores strength × log2(1 + silence ÷ rhythm): a strong relationship
+ * far past its own rhythm first. Everyone else scores below REGULAR_FLOOR, so they come only when no regular does.
+ * Nobody qualifies before MIN_SILENCE_DAYS and their rhythm have passed, nor after MAX_CHECKIN_SILENCE_DAYS.
  */
 export function checkinScore(contact: Contact, nowMs: number): CheckinScore {
   const daysSince = (nowMs - lastTouch(contact)) / DAY_MS;
-  const { learned, rhythm, strength } = rhythmAndStrength(contact);
-  const coldness = Math.max(0, daysSince) / rhythm;
-  const fade = Math.exp(-Math.max(0, daysSince) / FADE_DAYS);
-  const drift = IGNORED_DRIFT ** Math.max(0, contact.ignoredSuggestions ?? 0);
-  const score = coldness * strength * fade * drift;
-  const qualifies = contact.count > 0 && daysSince >= Math.max(rhythm, MIN_SILENCE_DAYS);
-  return { email: contact.email, score, daysSince, learnedRhythm: learned, qualifies };
+  const learned = learnedRhythmDays(contact.recentDates);
+  const base = { email: contact.email, daysSince, learnedRhythm: learned, regular: learned !== null };
+  const inWindow = daysSince >= MIN_SILENCE_DAYS && daysSince <= MAX_CHECKIN_SILENCE_DAYS;
+  if (learned === null) {
+    const weight = noRhythmWeight(contact);
+    const score = weight > 0 ? noRhythmScore(weight, daysSince) : 0;
+    return { ...base, score, qualifies: weight > 0 && inWindow };
+  }
+  const rhythm = clamp(learned, MIN_RHYTHM_DAYS, MAX_RHYTHM_DAYS);
+  const score = relationshipStrength(contact) * Math.log2(1 + Math.max(0, daysSince) / rhythm);
+  return { ...base, score, qualifies: inWindow && daysSince >= rhythm };
+}
+
+function noRhythmScore(weight: number, daysSince: number): number {
+  const silence = clamp(daysSince / 365, 0, 1);
+  return NO_RHYTHM_FLOOR + (REGULAR_FLOOR - NO_RHYTHM_FLOOR) * 0.9 * weight * silence;
 }
 
 /**
- * The highest check-in score a contact can ever reach, whatever the date: silence enters the score as
- * (d ÷ rhythm)·e^(−d/FADE_DAYS), which peaks at d = FADE_DAYS, and drift is at most 1. It depends only on what
- * capture writes, so it is stored in the contact's index key: the digest reads contacts highest bound first and
- * stops once no unread contact can beat the ones it has. Rounded to 4 decimals so the index and this agree exactly.
+ * The highest check-in score a contact can reach while it qualifies, whatever the date (silence only raises it, up
+ * to MAX_CHECKIN_SILENCE_DAYS). It depends only on what capture writes, so it is stored in the contact's index key:
+ * the digest reads contacts highest bound first and stops once no unread contact can beat the ones it has. 0 for
+ * people who can never be a check-in (written to once). Rounded up to 4 decimals so the index and this agree exactly.
  */
 export function checkinBound(contact: Contact): number {
-  if (contact.count <= 0) return 0;
-  const { rhythm, strength } = rhythmAndStrength(contact);
-  return Math.ceil(((FADE_DAYS / Math.E) * strength * 1e4) / rhythm) / 1e4;
+  const learned = learnedRhythmDays(contact.recentDates);
+  if (learned === null) {
+    const weight = noRhythmWeight(contact);
+    return weight > 0 ? Math.ceil(noRhythmScore(weight, MAX_CHECKIN_SILENCE_DAYS) * 1e4) / 1e4 : 0;
+  }
+  const rhythm = clamp(learned, MIN_RHYTHM_DAYS, MAX_RHYTHM_DAYS);
+  return Math.ceil(relationshipStrength(contact) * Math.log2(1 + MAX_CHECKIN_SILENCE_DAYS / rhythm) * 1e4) / 1e4;
+}
+
+/**
+ * Where a contact stands in the rotation: `fresh` (never suggested, or acted on since), `resting` (suggested and
+ * ignored within IGNORED_REST_DAYS: left out), or `rested` (ignored longer ago: back only after every fresh one).
+ * `since` is when they were last suggested.
+ */
+export function rotationState(c: Contact, lastWeek: ReadonlySet<string>, nowMs: number): { state: 'fresh' | 'resting' | 'rested'; since: number } {
+  const recorded = c.lastSuggested ? Date.parse(c.lastSuggested) : Number.NaN;
+  const since = lastWeek.has(c.email) ? Math.max(Number.isNaN(recorded) ? 0 : recorded, nowMs - 7 * DAY_MS) : recorded;
+  if (Number.isNaN(since) || lastTouch(c) >= since) return { state: 'fresh', since: 0 };
+  return { state: nowMs - since < IGNORED_REST_DAYS * DAY_MS ? 'resting' : 'rested', since };
+}
+
+export interface RankedCheckin {
+  readonly c: Contact;
+  readonly s: CheckinScore;
+  readonly fresh: boolean;
+  readonly since: number;
+}
+
+/**
+ * Qualifying contacts in the order the digest offers them: regulars before everyone else; within each, fresh ones
+ * by score, then rested ones longest-suggested first (the pool rotates before anyone comes back), then by score.
+ */
+export function rankCheckins(contacts: readonly Contact[], lastWeek: ReadonlySet<string>, nowMs: number): RankedCheckin[] {
+  const ranked: RankedCheckin[] = [];
+  for (const c of contacts) {
+    const s = checkinScore(c, nowMs);
+    if (!s.qualifies) continue;
+    const r = rotationState(c, lastWeek, nowMs);
+    if (r.state !== 'resting') ranked.push({ c, s, fresh: r.state === 'fresh', since: r.since });
+  }
+  return ranked.sort(
+    (a, b) =>
+      Number(b.s.regular) - Number(a.s.regular) ||
+      Number(b.fresh) - Number(a.fresh) ||
+      a.since - b.since ||
+      b.s.score - a.s.score ||
+      a.c.email.localeCompare(b.c.email),
+  );
 }
 
 function selectCheckins(contacts: readonly Contact[], ctx: Ctx): Draft[] {
   const { input, nowMs } = ctx;
   const wanted = clamp(Math.round(input.user.checkins), 1, 10);
-  const lastWeek = new Set(input.suggestedLastWeek ?? []);
-  const ranked = contacts
-    .map((c) => ({ c, s: checkinScore(c, nowMs) }))
-    .filter(({ s }) => s.qualifies)
-    .sort((a, b) => b.s.score - a.s.score || a.c.email.localeCompare(b.c.email));
-  // Fair rotation: last week's people come back only to fill places nobody else qualifies for.
-  const fresh = ranked.filter(({ c }) => !recentlySuggested(c, lastWeek, nowMs));
-  const repeat = ranked.filter(({ c }) => recentlySuggested(c, lastWeek, nowMs));
-  return [...fresh, ...repeat].slice(0, wanted).map(({ c, s }) => {
-    const note = latestNote(c, input);
-    return {
-      section: 'checkin',
-      contacts: [c.email],
-      text: `Check in with ${displayName(c)}`,
-      why: checkinWhy(c, s),
-      ...(note ? { note } : {}),
-      mailto: mailtoUrl([c.email], firstName(c) ? `How are things, ${firstName(c)}?` : 'How are things?'),
-      promiseId: null,
-    };
-  });
+  return rankCheckins(contacts, new Set(input.suggestedLastWeek ?? []), nowMs)
+    .slice(0, wanted)
+    .map(({ c, s }) => {
+      const note = latestNote(c, input);
+      return {
+        section: 'checkin',
+        contacts: [c.email],
+        text: `Check in with ${displayName(c)}`,
+        why: checkinWhy(c, s, ctx),
+        ...(note ? { note } : {}),
+        mailto: mailtoUrl([c.email], firstName(c) ? `How are things, ${firstName(c)}?` : 'How are things?'),
+        promiseId: null,
+      };
+    });
 }
 
-/** Suggested in last week's digest, or within the rotation period. */
-export function recentlySuggested(c: Contact, lastWeek: ReadonlySet<string>, nowMs: number): boolean {
-  return lastWeek.has(c.email) || (c.lastSuggested !== undefined && nowMs - Date.parse(c.lastSuggested) < ROTATION_DAYS * DAY_MS);
-}
-
-function checkinWhy(c: Contact, s: CheckinScore): string {
+/** As a person would say it: "you wrote 40 times from Mar 2025 to Sep 2026, about every week; nothing since 14 Sep". */
+function checkinWhy(c: Contact, s: CheckinScore, ctx: Ctx): string {
+  const tz = ctx.input.user.tz;
+  const last = dateLabel(isoDayIn(lastTouch(c), tz), ctx.today);
   const subject = c.lastSubject ? cleanSubject(c.lastSubject) : '';
-  const about = subject ? ` about “${subject}”` : '';
-  const rhythm =
-    s.learnedRhythm !== null
-      ? `you usually write every ${every(s.learnedRhythm)}`
-      : c.count === 1
-        ? 'you have written once'
-        : `you have written ${c.count} times`;
-  return `last wrote ${ago(s.daysSince)}${about}; ${rhythm}`;
+  const about = subject ? `, about “${subject}”` : '';
+  const checked = c.checkedInAt && Date.parse(c.checkedInAt) >= Date.parse(c.lastContacted);
+  const since = checked ? `you last checked in on ${last}` : `nothing since ${last}${about}`;
+  if (c.count === 0) return `you met ${dayLabelOn(isoDayIn(Date.parse(c.metAt ?? c.firstContacted), tz), ctx.today)}; ${since}`;
+  const times = c.count === 1 ? 'once' : c.count === 2 ? 'twice' : `${c.count} times`;
+  const from = monthLabel(c.firstContacted, tz);
+  const to = monthLabel(c.lastContacted, tz);
+  const span = from === to ? `in ${from}` : `from ${from} to ${to}`;
+  const rhythm = s.learnedRhythm !== null && from !== to ? `, about every ${every(s.learnedRhythm)}` : '';
+  return `you wrote ${times} ${span}${rhythm}; ${since}`;
+}
+
+/** Suggested in last week's digest and not acted on, or resting after an ignored suggestion. */
+export function recentlySuggested(c: Contact, lastWeek: ReadonlySet<string>, nowMs: number): boolean {
+  return rotationState(c, lastWeek, nowMs).state === 'resting';
 }
 
 // ---------------------------------------------------------------------------------------------- follow-ups
@@ -331,9 +451,10 @@ function checkinWhy(c: Contact, s: CheckinScore): string {
  * A contact needs a follow-up when its first touch — the earlier of `metAt` (a note said the user met them)
  * and `firstContacted` (first mail) — is between 2 and 7 days old, and nothing was sent to them after it:
  * `lastContacted` is not later than the first touch (met and never mailed; or mailed exactly once).
- * `lastContacted`/`count` are assumed to count mail only, not notes.
+ * Only people the user met, or first wrote to in To: a Cc on someone else's thread is not a new acquaintance.
  */
 export function needsFollowUp(c: Contact, nowMs: number): boolean {
+  if (!metFirst(c) && c.firstVia === 'cc') return false;
   const first = firstTouch(c);
   const age = nowMs - first;
   if (age < FOLLOW_UP_GRACE_DAYS * DAY_MS || age > NEW_CONTACT_WINDOW_DAYS * DAY_MS) return false;
@@ -353,37 +474,64 @@ function firstTouch(c: Contact): number {
   return Math.min(...times.filter((t) => !Number.isNaN(t)));
 }
 
+function metFirst(c: Contact): boolean {
+  return c.metAt !== undefined && Date.parse(c.metAt) === firstTouch(c);
+}
+
+/**
+ * New people to follow up, the most personal first: people met, then people written to personally, then group
+ * threads — one item per thread (its subject and day), naming its new people — at most MAX_FOLLOWUPS in all.
+ * Contacts from before `firstVia` was kept count as personal.
+ */
 function selectFollowups(contacts: readonly Contact[], ctx: Ctx): Draft[] {
-  const { nowMs, input } = ctx;
-  return contacts
-    .filter((c) => needsFollowUp(c, nowMs))
-    .sort((a, b) => firstTouch(a) - firstTouch(b) || a.email.localeCompare(b.email))
-    .map((c) => {
-      const first = firstTouch(c);
-      const met = c.metAt !== undefined && Date.parse(c.metAt) === first;
-      const when = dayLabel(isoDayIn(first, input.user.tz), ctx.today);
-      const on = when === 'yesterday' || when === 'today' ? when : `on ${when}`;
-      const subject = c.lastSubject ? cleanSubject(c.lastSubject) : '';
-      const why = met
-        ? `you met ${on}; nothing sent since`
-        : `you first wrote ${on}${subject ? ` about “${subject}”` : ''}; nothing sent since`;
-      const note = latestNote(c, input);
-      const name = firstName(c);
-      const mailSubject = met
-        ? `Great to meet you${name ? `, ${name}` : ''}`
-        : subject
-          ? `Re: ${subject}`
-          : `Following up${name ? `, ${name}` : ''}`;
-      return {
-        section: 'followup' as const,
-        contacts: [c.email],
-        text: `Follow up with ${displayName(c)}`,
-        why,
-        ...(note ? { note } : {}),
-        mailto: mailtoUrl([c.email], mailSubject),
-        promiseId: null,
-      };
-    });
+  const { nowMs } = ctx;
+  const due = contacts.filter((c) => needsFollowUp(c, nowMs)).sort((a, b) => firstTouch(a) - firstTouch(b) || a.email.localeCompare(b.email));
+  const met = due.filter(metFirst);
+  const personal = due.filter((c) => !metFirst(c) && c.firstVia !== 'group');
+  const threads = new Map<string, Contact[]>();
+  for (const c of due.filter((x) => !metFirst(x) && x.firstVia === 'group')) {
+    const key = `${cleanSubject(c.lastSubject ?? '').toLowerCase()}|${isoDayIn(firstTouch(c), ctx.input.user.tz)}`;
+    threads.set(key, [...(threads.get(key) ?? []), c]);
+  }
+  return [...met.map((c) => personFollowup(c, true, ctx)), ...personal.map((c) => personFollowup(c, false, ctx)), ...[...threads.values()].map((g) => threadFollowup(g, ctx))];
+}
+
+function personFollowup(c: Contact, met: boolean, ctx: Ctx): Draft {
+  const on = dayLabelOn(isoDayIn(firstTouch(c), ctx.input.user.tz), ctx.today);
+  const subject = c.lastSubject ? cleanSubject(c.lastSubject) : '';
+  const why = met ? `you met ${on}; nothing sent since` : `you first wrote ${on}${subject ? ` about “${subject}”` : ''}; nothing sent since`;
+  const note = latestNote(c, ctx.input);
+  const name = firstName(c);
+  const mailSubject = met ? `Great to meet you${name ? `, ${name}` : ''}` : subject ? `Re: ${subject}` : `Following up${name ? `, ${name}` : ''}`;
+  return {
+    section: 'followup',
+    contacts: [c.email],
+    text: `Follow up with ${displayName(c)}`,
+    why,
+    ...(note ? { note } : {}),
+    mailto: mailtoUrl([c.email], mailSubject),
+    promiseId: null,
+  };
+}
+
+/** Names shown for a group before "and N others". */
+const GROUP_NAMES_SHOWN = 3;
+
+function threadFollowup(people: readonly Contact[], ctx: Ctx): Draft {
+  const first = people[0] as Contact;
+  const subject = first.lastSubject ? cleanSubject(first.lastSubject) : '';
+  const on = dayLabelOn(isoDayIn(firstTouch(first), ctx.input.user.tz), ctx.today);
+  const names = people.slice(0, GROUP_NAMES_SHOWN).map(displayName);
+  const others = people.length - names.length;
+  const who = others > 0 ? `${names.join(', ')} and ${plural(others, 'other')}` : joinNames(names);
+  return {
+    section: 'followup',
+    contacts: people.map((c) => c.email),
+    text: subject ? `Follow up on “${subject}”` : `Follow up with ${who}`,
+    why: `you first wrote to ${who} ${on}; nothing sent since`,
+    mailto: mailtoUrl(people.map((c) => c.email), subject ? `Re: ${subject}` : 'Following up'),
+    promiseId: null,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- promises
@@ -430,18 +578,18 @@ export function promisesShown(promises: readonly StoredPromise[], nowMs: number,
   };
 }
 
-function selectPromises(shown: PromisesShown, ctx: Ctx): { items: Draft[]; more: number } {
-  const open = shown.open.map((p) => ({
-    section: 'promise' as const,
+/** A promise, or a promised introduction, as a numbered item. */
+function promiseDraft(p: StoredPromise, ctx: Ctx): Draft {
+  if (p.action === 'introduce') return introductionDraft(p, ctx);
+  return {
+    section: 'promise',
     contacts: [...p.to],
     // A note's promise may name nobody we know ("promised her…" with her name in another note).
     text: p.to.length ? `You promised ${peopleNames(p.to, ctx)}: “${p.text}”` : `You promised: “${p.text}”`,
     why: promiseWhy(p, ctx),
     promiseId: p.id,
     ...(p.due < ctx.today ? { overdue: true } : {}),
-  }));
-  const looksDone = looksDoneDrafts(shown.looksDone.filter((p) => p.action !== 'introduce'), 'promise', ctx);
-  return { items: [...open, ...looksDone], more: shown.more };
+  };
 }
 
 /**
@@ -455,54 +603,59 @@ function comparePromises(a: StoredPromise, b: StoredPromise, today: string): num
   return lateA - lateB || byDue || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 }
 
+/** "due Tue 24 Nov, 6 days ago · promised 3 weeks ago": dates with their weekday, and how far off. */
 function promiseWhy(p: StoredPromise, ctx: Ctx): string {
-  const label = dayLabel(p.due, ctx.today);
   const late = daysBetween(p.due, ctx.today);
+  const date = dateLabel(p.due, ctx.today);
   const due =
-    late > 0 ? `due ${label}, ${plural(late, 'day')} late` : late === 0 ? 'due today' : `due ${label}`;
+    late === 0
+      ? 'due today'
+      : late === -1
+        ? `due tomorrow, ${date}`
+        : late < 0
+          ? `due ${date}, in ${plural(-late, 'day')}`
+          : `due ${date}, ${late === 1 ? 'yesterday' : `${late} days ago`}`;
   const madeMs = Date.parse(p.createdAt);
   // Calendar days in the user's zone: a promise from Tuesday evening is "2 days ago" on Thursday morning.
   return Number.isNaN(madeMs) ? due : `${due} · promised ${ago(daysBetween(isoDayIn(madeMs, ctx.input.user.tz), ctx.today))}`;
 }
 
-function looksDoneDrafts(promises: readonly StoredPromise[], section: DigestSectionKey, ctx: Ctx): Draft[] {
-  return promises.map((p) => ({
-    section,
+/** A promise the system believes was delivered: shown once, in the closing line, so the user can `undo N`. */
+function looksDoneDraft(p: StoredPromise, ctx: Ctx): Draft {
+  const whom = p.to.length ? ` (${peopleNames(p.to, ctx)})` : '';
+  return {
+    section: p.action === 'introduce' ? 'connection' : 'promise',
     contacts: [...p.to],
-    text: (n: number) => `Looks done: “${p.text}” (${peopleNames(p.to, ctx)}) — reply “undo ${n}” if not`,
+    text: `“${truncate(p.text, 80)}”${whom}`,
     ...(p.evidence?.why ? { why: p.evidence.why } : {}),
     promiseId: p.id,
     looksDone: true,
-  }));
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- connections
 
-function selectPromisedIntroductions(shown: PromisesShown, ctx: Ctx): Draft[] {
-  const open = shown.introductions.map((p): Draft => {
-      // The person the offer was made to is not also someone to introduce them to ("introduce you to Sam").
-      const recipientNames = new Set(p.to.flatMap((e) => personNames(ctx.byEmail.get(e))));
-      const others = (p.introduce ?? [])
-        .filter((who) => !recipientNames.has(who.trim().toLowerCase()))
-        .map((who) => resolvePerson(who, ctx))
-        .filter((o) => !(o.email && p.to.includes(o.email)));
-      const text = others.length
-        ? `Introduce ${peopleNames(p.to, ctx)} to ${joinNames(others.map((o) => o.name))}, as you offered`
-        : `Make the introduction you offered ${peopleNames(p.to, ctx)}`;
-      const emails = others.map((o) => o.email).filter((e): e is string => !!e);
-      const all = [...new Set([...p.to, ...emails])];
-      return {
-        section: 'connection',
-        contacts: all,
-        text,
-        why: `you wrote “${p.text}” — ${promiseWhy(p, ctx)}`,
-        ...(all.length > 1 ? { mailto: mailtoUrl(all, introSubject(all, ctx)) } : {}),
-        promiseId: p.id,
-        ...(p.due < ctx.today ? { overdue: true } : {}),
-      };
-    });
-  const done = looksDoneDrafts(shown.looksDone.filter((p) => p.action === 'introduce'), 'connection', ctx);
-  return [...open, ...done];
+function introductionDraft(p: StoredPromise, ctx: Ctx): Draft {
+  // The person the offer was made to is not also someone to introduce them to ("introduce you to Sam").
+  const recipientNames = new Set(p.to.flatMap((e) => personNames(ctx.byEmail.get(e))));
+  const others = (p.introduce ?? [])
+    .filter((who) => !recipientNames.has(who.trim().toLowerCase()))
+    .map((who) => resolvePerson(who, ctx))
+    .filter((o) => !(o.email && p.to.includes(o.email)));
+  const text = others.length
+    ? `Introduce ${peopleNames(p.to, ctx)} to ${joinNames(others.map((o) => o.name))}, as you offered`
+    : `Make the introduction you offered ${peopleNames(p.to, ctx)}`;
+  const emails = others.map((o) => o.email).filter((e): e is string => !!e);
+  const all = [...new Set([...p.to, ...emails])];
+  return {
+    section: 'connection',
+    contacts: all,
+    text,
+    why: `you wrote “${p.text}” — ${promiseWhy(p, ctx)}`,
+    ...(all.length > 1 ? { mailto: mailtoUrl(all, introSubject(all, ctx)) } : {}),
+    promiseId: p.id,
+    ...(p.due < ctx.today ? { overdue: true } : {}),
+  };
 }
 
 /** Contacts strong enough to introduce: several mails, two-way, in touch within half a year. */
@@ -606,11 +759,11 @@ export function suggestIntroductionPairs(
 }
 
 /** `inDigest`: people the digest already shows; the pool is still taken over all contacts, as the loader reads it. */
-function suggestIntroductions(contacts: readonly Contact[], promised: readonly Draft[], inDigest: ReadonlySet<string>, ctx: Ctx): Draft[] {
+function suggestIntroductions(contacts: readonly Contact[], promised: readonly StoredPromise[], inDigest: ReadonlySet<string>, ctx: Ctx): Draft[] {
   const { input, nowMs, byEmail } = ctx;
   const exclude = new Set(input.coRecipients ?? []);
   const lastWeek = new Set((input.introductionsLastWeek ?? []).map(([a, b]) => `${a}|${b}`));
-  const busy = new Set([...inDigest, ...promised.flatMap((d) => d.contacts)]);
+  const busy = new Set([...inDigest, ...promised.flatMap((p) => introductionDraft(p, ctx).contacts)]);
   return suggestIntroductionPairs(contacts, nowMs, exclude, input.subjectsByContact, lastWeek, busy).map(
     (s): Draft => {
       const a = byEmail.get(s.a) as Contact;
@@ -660,22 +813,29 @@ function introSubject(emails: readonly string[], ctx: Ctx): string {
 
 // ---------------------------------------------------------------------------------------------- subject
 
-function digestSubject(items: readonly DigestItem[], ctx: Ctx): string {
+/**
+ * The subject names the first thing to do ("Your promise to Priya is due Thursday, and 4 more things"): a phone shows
+ * the first forty characters, and a count says nothing.
+ */
+function digestSubject(items: readonly DigestItem[], looksDone: number, ctx: Ctx): string {
   const week = DateTime.fromISO(ctx.input.weekOf, { zone: 'UTC' });
-  const prefix = `Your week of ${week.isValid ? week.toFormat('d LLL') : ctx.input.weekOf}`;
-  if (items.length === 0) return `${prefix}: nothing needs you`;
-  // Lead with what hurts most if left: an overdue promise, else the first item.
-  const late = ctx.input.promises.filter((p) => isOpenPromise(p, ctx.nowMs) && p.due < ctx.today && !isAgedOut(p, ctx.today));
-  const first = items[0] as DigestItem;
-  const lead =
-    late.length === 1
-      ? `your promise to ${peopleNames((late[0] as StoredPromise).to, ctx)} is overdue`
-      : late.length > 1
-        ? `${late.length} promises are overdue`
-        : first.text.replace(/^(\w)/, (m) => m.toLowerCase()).replace(/[?.]$/, '');
-  // "and N more": the items besides those the lead speaks of (overdue ones not shown aren't items).
-  const rest = late.length > 0 ? items.filter((i) => !(i.overdue && !i.looksDone)).length : items.length - 1;
-  return truncate(`${prefix}: ${lead}${rest > 0 ? `, and ${rest} more` : ''}`, 120);
+  const weekLabel = week.isValid ? week.toFormat('d LLL') : ctx.input.weekOf;
+  const first = items[0];
+  if (!first) return looksDone > 0 ? `${plural(looksDone, 'promise')} ${looksDone === 1 ? 'looks' : 'look'} done (week of ${weekLabel})` : `Nothing needs you this week (${weekLabel})`;
+  const rest = items.length - 1;
+  const more = rest > 0 ? `, and ${plural(rest, 'more thing')}` : '';
+  return truncate(`${subjectLead(first, ctx)}${more}`, 120);
+}
+
+function subjectLead(item: DigestItem, ctx: Ctx): string {
+  const p = item.promiseId ? ctx.input.promises.find((x) => x.id === item.promiseId) : undefined;
+  if (!p) return item.text.replace(/[?.]$/, '');
+  const whom = p.to.length ? peopleNames(p.to, ctx) : '';
+  const what = p.action === 'introduce' ? `The introduction you offered${whom ? ` ${whom}` : ''}` : `Your promise${whom ? ` to ${whom}` : ''}`;
+  const late = daysBetween(p.due, ctx.today);
+  if (late > 0) return `${what} was due ${late === 1 ? 'yesterday' : dateLabel(p.due, ctx.today)}`;
+  if (late === 0) return `${what} is due today`;
+  return `${what} is due ${late === -1 ? 'tomorrow' : late > -7 ? DateTime.fromISO(p.due, { zone: 'UTC' }).toFormat('cccc') : dateLabel(p.due, ctx.today)}`;
 }
 
 // ---------------------------------------------------------------------------------------------- helpers
@@ -780,16 +940,25 @@ export function every(days: number): string {
   return years === 1 ? 'year' : `${years} years`;
 }
 
-/** A day relative to today: "today", "tomorrow", "yesterday", a weekday within a week, else "27 Nov". */
-function dayLabel(day: string, today: string): string {
-  const diff = -daysBetween(day, today);
-  if (diff === 0) return 'today';
-  if (diff === 1) return 'tomorrow';
-  if (diff === -1) return 'yesterday';
+/** An ISO day as a person reads it without doubt: "Tue 24 Nov", with the year when it is not this year's. */
+function dateLabel(day: string, today: string): string {
   const d = DateTime.fromISO(day, { zone: 'UTC' });
   if (!d.isValid) return day;
-  if (Math.abs(diff) < 7) return d.toFormat('cccc');
-  return d.year === DateTime.fromISO(today, { zone: 'UTC' }).year ? d.toFormat('d LLL') : d.toFormat('d LLL yyyy');
+  return d.year === DateTime.fromISO(today, { zone: 'UTC' }).year ? d.toFormat('ccc d LLL') : d.toFormat('ccc d LLL yyyy');
+}
+
+/** "today", "yesterday", else "on Tue 24 Nov": for "you met …", "you first wrote …". */
+function dayLabelOn(day: string, today: string): string {
+  const diff = daysBetween(day, today);
+  if (diff === 0) return 'today';
+  if (diff === 1) return 'yesterday';
+  return `on ${dateLabel(day, today)}`;
+}
+
+/** "Mar 2025": the month of an instant in the user's zone. */
+function monthLabel(iso: string, tz: string): string {
+  const d = DateTime.fromISO(iso, { zone: tz });
+  return d.isValid ? d.toFormat('LLL yyyy') : iso.slice(0, 7);
 }
 
 /** Whole days from ISO day `from` to ISO day `to` (positive when `to` is later). */
@@ -801,8 +970,8 @@ function isoDayIn(ms: number, tz: string): string {
   return DateTime.fromMillis(ms, { zone: tz }).toISODate() as string;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
 }
 
 function median(xs: readonly number[]): number {

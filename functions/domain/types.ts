@@ -59,6 +59,9 @@ export interface FoundPromise {
   readonly due: string;
 }
 
+/** Numbered items a digest holds unless the user chose otherwise (`User.maxItems`). */
+export const DEFAULT_MAX_ITEMS = 7;
+
 export interface User {
   readonly userId: string;
   readonly email: string;
@@ -68,6 +71,8 @@ export interface User {
   readonly tz: string;
   /** Check-ins per digest, 1–10. */
   readonly checkins: number;
+  /** Most numbered items a digest holds (default DEFAULT_MAX_ITEMS); what doesn't fit is counted in one line. */
+  readonly maxItems?: number;
   /** ISO weekday 1 (Mon) – 7 (Sun) and local hour of the digest. */
   readonly digestDay: number;
   readonly digestHour: number;
@@ -80,6 +85,8 @@ export interface User {
   readonly createdAt: string;
 }
 
+export type FirstVia = 'personal' | 'group' | 'cc';
+
 export interface Contact {
   readonly email: string;
   readonly name?: string;
@@ -91,6 +98,15 @@ export interface Contact {
   readonly count: number;
   /** Most recent interaction dates (ISO), newest first, capped. Used to learn the usual rhythm. */
   readonly recentDates: readonly string[];
+  /** Distinct months ("2026-11") with mail to them, newest first, capped: how lasting the relationship is. */
+  readonly months?: readonly string[];
+  /** The number of those months, where only the number was read (the contact index leaves the list out). */
+  readonly monthCount?: number;
+  /**
+   * How the first mail reached them: `personal` (in To of a mail to a few people), `group` (in To of a larger mail),
+   * `cc`. Only a personal first mail or a meeting makes someone a new person to follow up.
+   */
+  readonly firstVia?: FirstVia;
   /** Subject of the last mail to them. */
   readonly lastSubject?: string;
   /** Mails in threads where they had written first (In-Reply-To present): a two-way signal. */

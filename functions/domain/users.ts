@@ -25,7 +25,9 @@ function isTimeZone(tz: string): boolean {
 /** The settings a user can change. */
 export const UserSettings = z.object({
   tz: z.string().refine(isTimeZone, { message: 'unknown time zone (use an IANA name like Europe/Berlin)' }).default('UTC'),
-  checkins: z.coerce.number().int().min(1).max(10).default(3),
+  // One check-in a week is the habit the digest builds; `more`/`fewer` or the setting change it.
+  checkins: z.coerce.number().int().min(1).max(10).default(1),
+  maxItems: z.coerce.number().int().min(3).max(30).optional(),
   digestDay: z.coerce.number().int().min(1).max(7).default(1),
   digestHour: z.coerce.number().int().min(0).max(23).default(8),
 });
@@ -51,6 +53,7 @@ export function newUser(input: NewUserInput, now: Date, userId = newUserId()): U
     ...(v.name ? { name: v.name } : {}),
     tz: v.tz,
     checkins: v.checkins,
+    ...(v.maxItems !== undefined ? { maxItems: v.maxItems } : {}),
     digestDay: v.digestDay,
     digestHour: v.digestHour,
     paused: false,

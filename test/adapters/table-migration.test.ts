@@ -83,7 +83,7 @@ describe('ensureTable on a table from an older version', () => {
     await ensureTable(client, 'stale', { log, rebuild: false });
     const item = (await client.send(new GetCommand({ TableName: 'stale', Key: { pk: ANA.pk, sk: ANA.sk } }))).Item;
     expect(item?.lsi1sk).not.toBe('CONTACT#000000000001#ana@corp.io');
-    expect(item?.lsi1sk).toMatch(/^CONTACT#\d{12}#ana@corp\.io$/);
+    expect(item?.lsi1sk).toMatch(/^CONTACT#\d{12}#\d{4}#ana@corp\.io$/);
     expect(item?.v).toBe(ANA.v);
     const messages = log.entries.map((e) => e.message);
     expect(messages).toContain('contacts re-ranked');

@@ -29,7 +29,7 @@ describe('digest rendering (no browser)', () => {
   });
 
   it('keeps the plain-text part literal and readable on its own', () => {
-    expect(rendered.text).toContain(`1.  Check in with ${HOSTILE_NAME}`);
+    expect(rendered.text).toContain(`5.  Check in with ${HOSTILE_NAME}`);
     expect(rendered.text).not.toMatch(/&lt;|&amp;|&#x/);
     expect(rendered.text).toContain('REPLY TO THIS MAIL');
     expect(rendered.text).toContain('37 mails captured, 14 people reached');
@@ -55,13 +55,15 @@ describe('digest rendering (no browser)', () => {
 
   it('makes each reply example a pre-filled reply to the signed address', () => {
     expect(rendered.html).toContain('href="mailto:reply+t0k3n@in.example.com?subject&#x3D;');
-    expect(rendered.html).toContain('body&#x3D;done%205');
+    expect(rendered.html).toContain('body&#x3D;done%201');
   });
 
-  it('says under the promises how many long-overdue ones were left out, in both parts', () => {
+  it('says in one closing line what was left out, and which promises look done, in both parts', () => {
     const note = '1 promise more than two months overdue is left out.';
     expect(rendered.html).toContain(note);
-    expect(rendered.text).toContain(note);
+    expect(rendered.text.replace(/\s+/g, ' ')).toContain(note);
+    expect(rendered.text.replace(/\s+/g, ' ')).toContain('1 promise looks done — 8: “I will share the slides tomorrow.” (Ana Souza). Reply “undo 8” if it isn’t.');
+    expect(rendered.html).toContain('body&#x3D;undo%208');
     expect(rendered.text).not.toContain('budget over tomorrow');
   });
 

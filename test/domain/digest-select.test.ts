@@ -70,9 +70,9 @@ const section = (m: DigestModel, key: string) => m.items.filter((i) => i.section
 const emailsIn = (m: DigestModel, key: string) => section(m, key).flatMap((i) => i.contacts);
 
 describe('check-ins', () => {
-  it('ranks by coldness relative to the contact’s own rhythm', () => {
-    // Weekly correspondent silent 4 weeks (4× its rhythm) beats a bimonthly one silent 10 weeks (1.2×).
-    const weekly = contact('weekly@a.example', { recentDates: rhythm(28, 7) });
+  it('ranks by how far past the contact’s own rhythm the silence is', () => {
+    // Weekly correspondent silent 9 weeks (9× its rhythm) beats a bimonthly one silent 10 weeks (1.2×).
+    const weekly = contact('weekly@a.example', { recentDates: rhythm(63, 7) });
     const bimonthly = contact('bimonthly@b.example', { recentDates: rhythm(70, 60) });
     const m = digest({ user: { ...USER, checkins: 1 }, contacts: [bimonthly, weekly] });
     expect(emailsIn(m, 'checkin')).toEqual(['weekly@a.example']);
@@ -84,38 +84,53 @@ describe('check-ins', () => {
     expect(emailsIn(digest({ contacts: [weak, strong] }), 'checkin')).toEqual(['strong@a.example', 'weak@b.example']);
   });
 
-  it('learns the rhythm from the median gap, with a 30-day default for fewer than three dates', () => {
+  it('learns the rhythm from the median gap; fewer than three dates is no rhythm', () => {
     expect(learnedRhythmDays(rhythm(0, 28))).toBe(28);
     expect(learnedRhythmDays([daysAgo(0), daysAgo(3), daysAgo(10), daysAgo(100)])).toBe(7);
     expect(learnedRhythmDays([daysAgo(1), daysAgo(5)])).toBeNull();
-    const young = (since: number) =>
-      contact('new@a.example', { recentDates: [daysAgo(since), daysAgo(since + 5)], count: 2 });
-    expect(checkinScore(young(20), Date.parse(NOW)).qualifies).toBe(false); // 20 days < 30-day default
-    expect(checkinScore(young(35), Date.parse(NOW)).qualifies).toBe(true);
+    const twice = (since: number) => contact('new@a.example', { recentDates: [daysAgo(since), daysAgo(since + 5)], count: 2 });
+    expect(checkinScore(twice(50), Date.parse(NOW)).qualifies).toBe(false); // under eight weeks
+    expect(checkinScore(twice(60), Date.parse(NOW))).toMatchObject({ qualifies: true, regular: false });
   });
 
-  it('never suggests someone written to within two weeks, however fast the rhythm', () => {
+  it('never suggests a person written to once, however long ago', () => {
+    const once = contact('once@a.example', { recentDates: [daysAgo(200)], count: 1, replies: 0 });
+    expect(checkinScore(once, Date.parse(NOW)).qualifies).toBe(false);
+    expect(digest({ contacts: [once] }).empty).toBe(true);
+  });
+
+  it('puts every lapsed regular before anyone without a rhythm, however strong they look', () => {
+    const regular = contact('regular@a.example', { recentDates: rhythm(70, 30, 3), count: 3, replies: 0 });
+    const twice = contact('twice@b.example', { recentDates: [daysAgo(300), daysAgo(310)], count: 2, replies: 2, metAt: daysAgo(320), notes: [{ date: daysAgo(320), text: 'met' }] });
+    expect(emailsIn(digest({ user: { ...USER, checkins: 2 }, contacts: [twice, regular] }), 'checkin')).toEqual(['regular@a.example', 'twice@b.example']);
+  });
+
+  it('never suggests someone written to within eight weeks, however fast the rhythm', () => {
+    const weekly = contact('weekly@a.example', { recentDates: rhythm(50, 7, 10) });
+    expect(checkinScore(weekly, Date.parse(NOW)).qualifies).toBe(false);
     const daily = contact('daily@a.example', { recentDates: rhythm(10, 1, 10) });
     expect(checkinScore(daily, Date.parse(NOW)).qualifies).toBe(false);
     expect(digest({ contacts: [daily] }).empty).toBe(true);
   });
 
-  it('fades relationships silent for years below ones cold for months', () => {
+  it('stops suggesting relationships silent for more than three years', () => {
     const months = contact('months@a.example', { recentDates: rhythm(120, 30) });
     const years = contact('years@b.example', { recentDates: rhythm(1500, 30) });
     expect(emailsIn(digest({ contacts: [years, months] }), 'checkin')[0]).toBe('months@a.example');
   });
 
-  it('rotates: nobody suggested in the last 13 days comes back unless nothing else qualifies', () => {
+  it('rests an ignored suggestion six weeks, and the pool rotates before anyone comes back', () => {
     const top = contact('top@a.example', { count: 50, replies: 40, lastSuggested: daysAgo(7) });
     const other = contact('other@b.example', { count: 3 });
     const one = { ...USER, checkins: 1 };
     expect(emailsIn(digest({ user: one, contacts: [top, other] }), 'checkin')).toEqual(['other@b.example']);
-    // Nothing else qualifies: last week's person fills the place.
-    expect(emailsIn(digest({ user: one, contacts: [top] }), 'checkin')).toEqual(['top@a.example']);
-    // Two weeks on, back in the running.
-    const later = { ...top, lastSuggested: daysAgo(14) };
-    expect(emailsIn(digest({ user: one, contacts: [later, other] }), 'checkin')).toEqual(['top@a.example']);
+    // Resting: not back even when nobody else qualifies.
+    expect(digest({ user: one, contacts: [top] }).empty).toBe(true);
+    // Six weeks on it may come back, but only after those never suggested have had their turn.
+    const rested = { ...top, lastSuggested: daysAgo(43) };
+    expect(emailsIn(digest({ user: one, contacts: [rested, other] }), 'checkin')).toEqual(['other@b.example']);
+    expect(emailsIn(digest({ user: one, contacts: [rested, { ...other, lastSuggested: daysAgo(50) }] }), 'checkin')).toEqual(['other@b.example']);
+    expect(emailsIn(digest({ user: one, contacts: [rested, { ...other, lastSuggested: daysAgo(42.5) }] }), 'checkin')).toEqual(['top@a.example']);
     // The caller's list of last week's suggestions counts the same as lastSuggested.
     const unmarked = { ...top, lastSuggested: undefined };
     expect(
@@ -123,12 +138,13 @@ describe('check-ins', () => {
     ).toEqual(['other@b.example']);
   });
 
-  it('lets ignored suggestions drift down instead of sticking at the top', () => {
-    const a = contact('a@a.example', { count: 20 });
-    const b = contact('b@b.example', { count: 15 });
-    expect(emailsIn(digest({ contacts: [a, b] }), 'checkin')).toEqual(['a@a.example', 'b@b.example']);
-    const ignored = { ...a, ignoredSuggestions: 2 };
-    expect(emailsIn(digest({ contacts: [ignored, b] }), 'checkin')).toEqual(['b@b.example', 'a@a.example']);
+  it('waits at least eight weeks after a check-in, even for a weekly rhythm learned from a past project', () => {
+    const project = contact('project@a.example', { recentDates: rhythm(120, 7, 20), count: 20, checkedInAt: daysAgo(14) });
+    expect(checkinScore(project, Date.parse(NOW)).qualifies).toBe(false);
+    expect(checkinScore({ ...project, checkedInAt: daysAgo(57) }, Date.parse(NOW)).qualifies).toBe(true);
+    // A suggestion the user acted on (mail sent after it) is a check-in too: the rotation starts over for them.
+    const mailed = contact('mailed@a.example', { recentDates: rhythm(20, 7, 20), count: 20, lastSuggested: daysAgo(21) });
+    expect(checkinScore(mailed, Date.parse(NOW)).qualifies).toBe(false);
   });
 
   it('never shows skipped contacts while the skip lasts, even when nobody else qualifies', () => {
@@ -164,7 +180,7 @@ describe('check-ins', () => {
     expect(item).toMatchObject({
       n: 1,
       text: 'Check in with Ana Souza',
-      why: 'last wrote 11 weeks ago about “Lisbon offsite”; you usually write every 4 weeks',
+      why: 'you wrote 10 times from Oct 2025 to Sep 2026, about every 4 weeks; nothing since Mon 14 Sep, about “Lisbon offsite”',
       note: 'Daughter Jane just started college.',
       mailto: 'mailto:ana%2Bwork@acme.example?subject=How%20are%20things%2C%20Ana%3F',
       promiseId: null,
@@ -200,7 +216,7 @@ describe('follow-ups with new people', () => {
     const [item] = section(digest({ contacts: [tom] }), 'followup');
     expect(item).toMatchObject({
       text: 'Follow up with Tom Baker',
-      why: 'you met on Thursday; nothing sent since',
+      why: 'you met on Thu 26 Nov; nothing sent since',
       note: 'Met at the meetup',
       mailto: 'mailto:tom@startup.example?subject=Great%20to%20meet%20you%2C%20Tom',
     });
@@ -214,7 +230,7 @@ describe('follow-ups with new people', () => {
       lastSubject: 'Pilot & pricing',
     });
     const [item] = section(digest({ contacts: [lea] }), 'followup');
-    expect(item?.why).toBe('you first wrote on Friday about “Pilot & pricing”; nothing sent since');
+    expect(item?.why).toBe('you first wrote on Fri 27 Nov about “Pilot & pricing”; nothing sent since');
     expect(item?.mailto).toBe('mailto:lea@x.example?subject=Re%3A%20Pilot%20%26%20pricing');
   });
 
@@ -234,6 +250,29 @@ describe('follow-ups with new people', () => {
       count: 1,
     });
     expect(digest({ contacts: [mailedAgain, metThenMailed] }).empty).toBe(true);
+  });
+
+  it('follows up people first written to personally, never a Cc; a group thread is one item naming it', () => {
+    const first = { firstContacted: daysAgo(3), lastContacted: daysAgo(3), lastSubject: 'RE: ISDA Master Agreement' };
+    const direct = fresh('lea@x.example', { name: 'Lea', firstVia: 'personal', ...first, lastSubject: 'Pilot' });
+    const cc = fresh('cc@x.example', { firstVia: 'cc', ...first });
+    const group = ['jones', 'tana', 'glover', 'kim', 'ray'].map((n) => fresh(`${n}@bank.example`, { name: n.replace(/^./, (c) => c.toUpperCase()), firstVia: 'group', ...first }));
+    const m = digest({ contacts: [cc, ...group, direct] });
+    const items = section(m, 'followup');
+    expect(items.map((i) => i.text)).toEqual(['Follow up with Lea', 'Follow up on “ISDA Master Agreement”']);
+    expect(items[1]).toMatchObject({
+      contacts: group.map((c) => c.email).sort(),
+      why: 'you first wrote to Glover, Jones, Kim and 2 others on Fri 27 Nov; nothing sent since',
+    });
+    expect(m.items.flatMap((i) => i.contacts)).not.toContain('cc@x.example');
+  });
+
+  it('holds at most three follow-ups, people met first, and counts the rest', () => {
+    const met = Array.from({ length: 2 }, (_, i) => fresh(`met${i}@x.example`, { count: 0, metAt: daysAgo(5), firstContacted: daysAgo(5), lastContacted: daysAgo(5) }));
+    const wrote = Array.from({ length: 3 }, (_, i) => fresh(`w${i}@x.example`, { firstVia: 'personal', firstContacted: daysAgo(6), lastContacted: daysAgo(6) }));
+    const m = digest({ contacts: [...wrote, ...met] });
+    expect(emailsIn(m, 'followup')).toEqual(['met0@x.example', 'met1@x.example', 'w0@x.example']);
+    expect(m.leftOut).toBe('Not listed, to keep this short: 2 more new people.');
   });
 
   it('does not treat an old acquaintance met again as a new person', () => {
@@ -259,28 +298,29 @@ describe('promises', () => {
     expect(items.map((i) => i.promiseId)).toEqual(['late3', 'late10', 'today', 'later']);
     expect(items[0]).toMatchObject({
       text: 'You promised Jane Doe: “I’ll send the deck by Friday.”',
-      why: 'due Friday, 3 days late · promised 6 days ago',
+      why: 'due Fri 27 Nov, 3 days ago · promised 6 days ago',
       contacts: ['jane@acme.example'],
       overdue: true,
     });
-    expect(items[1]?.why).toBe('due 20 Nov, 10 days late · promised 6 days ago');
+    expect(items[1]?.why).toBe('due Fri 20 Nov, 10 days ago · promised 6 days ago');
     expect(items[2]?.why).toBe('due today · promised 6 days ago');
-    expect(items[3]?.why).toBe('due Friday · promised 3 weeks ago');
+    expect(items[3]?.why).toBe('due Fri 4 Dec, in 4 days · promised 3 weeks ago');
     expect(items[3]?.overdue).toBeUndefined();
   });
 
-  it('a promise slipped this week comes first, before weeks-old ones, and "more" counts the rest', () => {
+  it('a promise slipped this week comes first, before weeks-old ones; the rest is counted in one line', () => {
     // Fifteen promises 10–52 days overdue (due 8 Oct – 20 Nov), and one due last Friday.
     const older = Array.from({ length: 15 }, (_, i) => promise(`old${i}`, { due: DateTime.fromISO('2026-10-08').plus({ days: i * 3 }).toISODate()!, createdAt: '2026-10-01T00:00:00.000Z' }));
     const intro = promise('intro', { action: 'introduce', introduce: ['Sam'], due: '2026-12-10' });
     const m = digest({ contacts, promises: [...older, promise('fresh', { due: '2026-11-27' }), intro] });
-    const items = section(m, 'promise');
+    const items = m.sections.find((x) => x.key === 'promise')?.items ?? [];
     expect(items[0]?.promiseId).toBe('fresh');
     expect(items[1]?.promiseId).toBe('old14');
-    expect(items).toHaveLength(MAX_PROMISE_ITEMS);
-    expect(m.sections.find((x) => x.key === 'promise')?.moreCount).toBe(16 - MAX_PROMISE_ITEMS);
-    // The subject counts every overdue promise, and "more" only the items besides them.
-    expect(m.subject).toBe('Your week of 30 Nov: 16 promises are overdue, and 1 more');
+    expect(items).toHaveLength(7);
+    // 17 open (16 promises and the introduction): 7 listed, 10 counted (MAX_PROMISE_ITEMS caps what is read as listable).
+    expect(m.leftOut).toBe(`Not listed, to keep this short: ${17 - 7} more promises.`);
+    expect(MAX_PROMISE_ITEMS).toBeGreaterThanOrEqual(7);
+    expect(m.subject).toBe('Your promise to Jane Doe was due Fri 27 Nov, and 6 more things');
   });
 
   it('ages out promises more than two months overdue: counted under the section, never listed', () => {
@@ -288,10 +328,8 @@ describe('promises', () => {
     const edge = promise('edge', { due: '2026-10-01' }); // 60 days before 30 Nov: still listed
     const m = digest({ contacts, promises: [...lastYear, edge, promise('fresh', { due: '2026-11-27' })] });
     expect(section(m, 'promise').map((i) => i.promiseId)).toEqual(['fresh', 'edge']);
-    const promises = m.sections.find((x) => x.key === 'promise');
-    expect(promises?.leftOutNote).toBe('9 promises more than two months overdue are left out.');
-    expect(promises?.moreCount).toBe(0);
-    expect(m.subject).toBe('Your week of 30 Nov: 2 promises are overdue');
+    expect(m.leftOut).toBe('9 promises more than two months overdue are left out.');
+    expect(m.subject).toBe('Your promise to Jane Doe was due Fri 27 Nov, and 1 more thing');
   });
 
   it('does not also ask to follow up with someone new who is owed a promise: the promise is the reason to write', () => {
@@ -306,9 +344,8 @@ describe('promises', () => {
   it('says how many promises aged out even when none is left to list, yet a week with nothing else is still empty', () => {
     const ancient = [promise('a1', { due: '2025-03-01' }), promise('a2', { due: '2025-04-01' })];
     const m = digest({ contacts, promises: ancient });
-    const promises = m.sections.find((x) => x.key === 'promise');
-    expect(promises?.items).toEqual([]);
-    expect(promises?.leftOutNote).toBe('2 promises more than two months overdue are left out.');
+    expect(m.sections).toEqual([]);
+    expect(m.leftOut).toBe('2 promises more than two months overdue are left out.');
     const alone = digest({ promises: ancient });
     expect(alone.empty).toBe(true);
   });
@@ -324,7 +361,7 @@ describe('promises', () => {
     const woke = promise('woke', { due: '2026-09-26', state: 'snoozed', snoozedUntil: '2026-11-27' });
     const m = digest({ contacts, promises: [woke] });
     expect(section(m, 'promise').map((i) => i.promiseId)).toEqual(['woke']);
-    expect(m.sections.find((x) => x.key === 'promise')?.leftOutNote).toBeUndefined();
+    expect(m.leftOut).toBeUndefined();
   });
 
   it('quotes a promise made to nobody known without inventing a "someone"', () => {
@@ -353,24 +390,31 @@ describe('promises', () => {
     });
     const m = digest({ contacts, promises: [promise('open1'), likely] });
     const shown = section(m, 'promise').find((i) => i.looksDone);
-    expect(shown).toMatchObject({
-      n: 2,
-      promiseId: 'ld',
-      text: 'Looks done: “I’ll share the slides.” (Jane Doe) — reply “undo 2” if not',
-      why: 'you sent Jane an attachment on Saturday',
-    });
+    expect(shown).toMatchObject({ n: 2, promiseId: 'ld', text: '“I’ll share the slides.” (Jane Doe)', why: 'you sent Jane an attachment on Saturday' });
+    // Not a numbered item of a section: one closing line, numbered after them.
+    expect(m.sections.flatMap((x) => x.items).map((i) => i.promiseId)).toEqual(['open1']);
+    expect(m.looksDone.map((i) => i.n)).toEqual([2]);
     expect(m.looksDoneShown).toEqual(['ld']);
     const next = digest({ contacts, promises: [promise('open1'), likely], looksDoneAlreadyShown: new Set(['ld']) });
     expect(next.items.some((i) => i.looksDone)).toBe(false);
     expect(next.looksDoneShown).toEqual([]);
   });
 
-  it('caps the list and says how many more', () => {
+  it('keeps to the item budget (7, or the user’s setting) and says how many more', () => {
     const many = Array.from({ length: 15 }, (_, i) => promise(`p${String(i).padStart(2, '0')}`));
     const m = digest({ contacts, promises: many });
-    const s = m.sections.find((x) => x.key === 'promise');
-    expect(s?.items).toHaveLength(12);
-    expect(s?.moreCount).toBe(3);
+    expect(m.sections.find((x) => x.key === 'promise')?.items).toHaveLength(7);
+    expect(m.leftOut).toBe('Not listed, to keep this short: 8 more promises.');
+    const roomy = digest({ user: { ...USER, maxItems: 10 }, contacts, promises: many });
+    expect(roomy.items).toHaveLength(10);
+  });
+
+  it('keeps a place for a new person and a check-in when promises would fill the budget', () => {
+    const lapsed = contact('ana@a.example', { recentDates: rhythm(90, 14) });
+    const met = contact('tom@t.example', { count: 0, recentDates: [], metAt: daysAgo(4), firstContacted: daysAgo(4), lastContacted: daysAgo(4) });
+    const many = Array.from({ length: 9 }, (_, i) => promise(`p${i}`, { due: '2026-11-27' }));
+    const m = digest({ contacts: [...contacts, lapsed, met], promises: many });
+    expect(m.sections.map((x) => [x.key, x.items.length])).toEqual([['promise', 5], ['followup', 1], ['checkin', 1]]);
   });
 });
 
@@ -470,11 +514,11 @@ describe('connections', () => {
     expect(section(promised, 'connection').map((i) => i.promiseId)).toEqual(['i1']);
   });
 
-  it('suggests at most two introductions, each person once', () => {
+  it('suggests one introduction a week, of two different people', () => {
     const six = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => strong(`${x}@${x}.example`, x.toUpperCase(), 'Robotics'));
     const items = section(digest({ contacts: six }), 'connection');
-    expect(items).toHaveLength(2);
-    expect(new Set(items.flatMap((i) => i.contacts)).size).toBe(4);
+    expect(items).toHaveLength(1);
+    expect(new Set(items.flatMap((i) => i.contacts)).size).toBe(2);
   });
 
   it('rotates suggestions: last week’s pair comes back only when no other pair qualifies', () => {
@@ -488,7 +532,7 @@ describe('connections', () => {
     expect(first[0]).toEqual(['a@a.example', 'b@b.example']);
     const next = section(digest({ contacts: four, introductionsLastWeek: [['b@b.example', 'a@a.example']] }), 'connection').map((i) => i.contacts);
     expect(next[0]).not.toEqual(['a@a.example', 'b@b.example']);
-    expect(next.flat()).toHaveLength(4);
+    expect(next.flat()).toHaveLength(2);
     // With only that pair possible, it is suggested again.
     const two = four.slice(0, 2);
     expect(section(digest({ contacts: two, introductionsLastWeek: [['a@a.example', 'b@b.example']] }), 'connection').map((i) => i.contacts)).toEqual([['a@a.example', 'b@b.example']]);
@@ -518,30 +562,26 @@ describe('the digest as a whole', () => {
 
   it('numbers items continuously across sections in reading order', () => {
     const m = full();
+    // What the user owes first (a promised introduction is a promise), then new people, then the check-in.
     expect(m.items.map((i) => [i.n, i.section])).toEqual([
-      [1, 'checkin'],
-      [2, 'followup'],
-      [3, 'promise'],
-      [4, 'connection'],
+      [1, 'promise'],
+      [2, 'connection'],
+      [3, 'followup'],
+      [4, 'checkin'],
     ]);
-    expect(m.sections.map((s) => s.title)).toEqual([
-      'Check in this week',
-      'Follow up with new people',
-      'Keep your promises',
-      'Make a connection',
-    ]);
+    expect(m.sections.map((s) => s.title)).toEqual(['Keep your promises', 'Follow up with new people', 'Check in this week']);
     expect(m.sections.flatMap((s) => s.items)).toEqual(m.items);
     expect(m.empty).toBe(false);
   });
 
-  it('leads the subject with an overdue promise', () => {
-    expect(full().subject).toBe('Your week of 30 Nov: your promise to Jane Doe is overdue, and 3 more');
+  it('names the first thing to do in the subject, with an unambiguous date', () => {
+    expect(full().subject).toBe('Your promise to Jane Doe was due Fri 27 Nov, and 3 more things');
   });
 
   it('is empty, with no items and no sections, when nothing needs the user', () => {
     const m = digest({ contacts: [contact('recent@a.example', { recentDates: rhythm(3, 30) })] });
     expect(m).toMatchObject({ empty: true, items: [], sections: [], looksDoneShown: [] });
-    expect(m.subject).toBe('Your week of 30 Nov: nothing needs you');
+    expect(m.subject).toBe('Nothing needs you this week (30 Nov)');
     expect(m.stats).toEqual({ mailsCaptured: 5, peopleReached: 3 });
   });
 });
