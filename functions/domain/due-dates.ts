@@ -65,13 +65,14 @@ const RULES: readonly Rule[] = [
   { re: new RegExp(String.raw`\b${LEAD}(?:the\s+)?(?:end of (?:the )?(?:business )?day|close of (?:business|play)|eod|cob)\b(?:\s+today)?`, 'iu'), kind: 'day', resolve: (d) => d },
   { re: new RegExp(String.raw`\b${LEAD}(?:the\s+)?day after tomorrow\b`, 'iu'), kind: 'day', resolve: (d) => d.plus({ days: 2 }) },
   { re: new RegExp(String.raw`\b${LEAD}tomorrow${PART}\b`, 'iu'), kind: 'day', resolve: (d) => d.plus({ days: 1 }) },
-  { re: /\b(?:later\s+)?(?:tonight|today|this (?:morning|afternoon|evening)|later (?:today|this (?:morning|afternoon|evening)))\b/iu, kind: 'day', resolve: (d) => d },
+  { re: /\b(?:later\s+)?(?:tonight|tonite|today|this (?:morning|afternoon|evening)|later (?:today|this (?:morning|afternoon|evening)))\b/iu, kind: 'day', resolve: (d) => d },
   { re: /\b(?:by |before |until |at )?(?:the )?(?:end of (?:the |this )?week|eow|end of business week|this week)\b/iu, kind: 'day', resolve: (d) => fridayOf(d) },
   { re: /\b(?:by |before |on |over |during |this |on the |over the )?(?:this )?week-?end\b/iu, kind: 'day', resolve: (d) => (d.weekday === 7 ? d : d.plus({ days: 7 - d.weekday })) },
   { re: /\b(?:early|first thing)\s+next week\b/iu, kind: 'day', resolve: (d) => d.plus({ days: 8 - d.weekday }) },
   { re: /\b(?:by |before |until |sometime |during |later |late |mid-?)?(?:the )?(?:end of )?next week\b/iu, kind: 'day', resolve: (d) => fridayOf(d.plus({ days: 8 - d.weekday })) },
   { re: /\b(?:by |before |at )?(?:the )?(?:end of (?:the |this )?month|eom)\b/iu, kind: 'day', resolve: (d) => d.endOf('month').startOf('day') },
   { re: /\b(?:by |before |at )?(?:the )?(?:end of |early |sometime )?next month\b/iu, kind: 'day', resolve: (d) => d.plus({ months: 1 }).endOf('month').startOf('day') },
+  { re: /\b(?:by |before |at )?(?:the )?(?:end of |early |sometime )?next year\b/iu, kind: 'day', resolve: (d) => d.plus({ years: 1 }).startOf('year') },
   {
     re: /\bin\s+(a|an|one|two|three|four|five|six|seven|ten|\d{1,2}|a couple(?: of)?|a few)\s+(days?|weeks?|business days?|working days?)(?:\s+or\s+(?:so|two))?\b/iu,
     kind: 'day',
@@ -99,7 +100,7 @@ const RULES: readonly Rule[] = [
     resolve: (d) => d,
   },
   {
-    re: /\b(?:shortly|soon|later|in the (?:near )?future|at a later (?:day|date|time)|in due course|when (?:complete|ready|done|finished)|before (?:the|our|my|your|their) (?:[\w-]+ ){0,4}(?:meeting|call|trip|conference|deadline|holidays?|break|launch|review|close)|(?:as soon as|soon as|when(?: \([^)]{1,20}\))?|once|after|as) (?:i|we|she|he|they|it|the|you|all|this|that)\b[^,.;!?]{1,60}|as the situation \w+)/iu,
+    re: /\b(?:shortly|soon|later|in the (?:near )?future|at a later (?:day|date|time)|in due course|when (?:complete|ready|done|finished)|before (?:the|our|my|your|their) (?:[\w-]+ ){0,4}(?:meeting|call|trip|conference|deadline|holidays?|break|launch|review|close)|(?:as soon as|soon as|when(?: \([^)]{1,20}\))?|once|after|before(?: and after)?|as) (?:i|we|she|he|they|it|the|you|all|this|that)\b(?:(?!\s(?:and|so|then) (?:i|we)\b)[^,.;!?]){1,60}|as the situation \w+|in a (?:bit|while|little while|moment|minute|sec)\b(?: after [^,.;!?]{1,60})?|that (?:morning|afternoon|evening|night|day|week)\b|\bthen\s*(?=[.!]*\s*$))/iu,
     kind: 'vague',
   },
 ];

@@ -57,6 +57,11 @@ export interface FoundPromise {
   readonly dueText: string | null;
   /** ISO day in the user's time zone. */
   readonly due: string;
+  /**
+   * The sentence before the promise, kept when the promise names what it owes only by a pronoun ("I'll send them
+   * Friday"), so that a digest can say what "them" is. Absent otherwise.
+   */
+  readonly context?: string;
 }
 
 /** Numbered items a digest holds unless the user chose otherwise (`User.maxItems`). */

@@ -49,6 +49,21 @@ describe('promises from captured mail, end to end', () => {
     expect(await ts.store.listPromises(user.userId)).toHaveLength(1);
   });
 
+  it('stores the sentence before a promise that names its object by a pronoun, as its context', async () => {
+    const raw = await composeMail({
+      from: user.email,
+      to: 'Ray Ko <ray@depot.io>',
+      subject: 'Re: lease',
+      date: new Date('2026-11-25T09:00:00Z'),
+      messageId: '<pctx@example.org>',
+      text: 'Hi Ray,\n\nThe signed copies of the lease are with Kay.\nI will send them Friday.\n\nBest,\nMe',
+    });
+    const [out] = await captureBatch(deps(), [{ raw, envelope: trusted, source: 't' }]);
+    expect(out?.promises[0]).toMatchObject({ action: 'send', context: 'The signed copies of the lease are with Kay.' });
+    const stored = (await ts.store.listPromises(user.userId)).find((p) => p.messageId === '<pctx@example.org>');
+    expect(stored).toMatchObject({ text: 'I will send them Friday.', context: 'The signed copies of the lease are with Kay.', due: '2026-11-27' });
+  });
+
   it('marks the promise likely fulfilled when a later mail to her carries the deck, keeping the evidence', async () => {
     const raw = await composeMail({
       from: user.email,

@@ -1,7 +1,8 @@
 import { fixturesPresent, readFixture } from '../support/fixtures.ts';
 import { describe, expect, it } from 'vitest';
 import { extractOwnText } from '../../functions/domain/own-text.ts';
-import { detectCommitment, findPromises, normalizePromiseText, splitSentences } from '../../functions/domain/promises.ts';
+import { detectCommitment } from '../../functions/domain/commitment.ts';
+import { findPromises, normalizePromiseText, splitSentences } from '../../functions/domain/promises.ts';
 
 const ctx = {
   date: '2026-11-25T10:00:00.000Z', // a Wednesday
@@ -14,14 +15,14 @@ describe('first person + future modal + concrete action is a promise', () => {
   it.each([
     ["I'll send you the app link.", 'send'],
     ['I will introduce you to Sam.', 'introduce'],
-    ['Let me check and get back to you by Thursday.', 'review'],
+    ['Let me check and get back to you by Thursday.', 'reply'],
     ["We'll have the draft to you next week.", 'send'],
     ["I'll try to call you this afternoon.", 'meet'],
     ['I should be able to get it to you next week.', 'send'],
     ["I'll take care of it.", 'do'],
     ['We will keep you posted.', 'reply'],
     ["We'll be sending out the agenda shortly.", 'send'],
-    ["I'll look at it and get back to you first thing Monday.", 'review'],
+    ["I'll look at it and get back to you first thing Monday.", 'reply'],
   ])('%s → %s', (sentence, action) => {
     expect(findPromises(sentence, ctx).map((p) => p.action)).toEqual([action]);
   });
