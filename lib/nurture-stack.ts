@@ -4,7 +4,7 @@
  * docs/deploy.md explains every choice a deployer needs to know about.
  */
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, CfnResource, Duration, Fn, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -12,6 +12,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logsLib from 'aws-cdk-lib/aws-logs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -38,20 +39,57 @@ export interface NurtureStackProps extends StackProps {
   readonly fromAddress?: string;
   /** Days raw mail stays in S3 before it expires. @default 7 */
   readonly rawMailDays?: number;
-  /** Production: keep the table, bucket and secret on delete, and protect the table from deletion. @default false */
-  readonly prod?: boolean;
+  /**
+   * A throw-away stack: table, bucket (emptied) and secret are deleted with the stack and the table has no deletion
+   * protection. Off, the data is kept: RETAIN on delete and on replacement, table deletion protection on. @default false
+   */
+  readonly ephemeral?: boolean;
   /** Where alarm notifications are mailed. @default no subscription (alarms still go to the topic) */
   readonly alarmEmail?: string;
   /**
-   * Reserve concurrency for the public unsubscribe URL and the dispatcher. New accounts with a concurrency
-   * quota of 10 cannot reserve any (AWS keeps 10 unreserved); set false there. @default true
+   * Reserve concurrency for the public unsubscribe URL (5) and the dispatcher (1). Off by default: new accounts
+   * have a concurrency quota of 10 and AWS keeps 10 unreserved, so any reservation fails their first deploy.
+   * Turn it on once the account's quota is raised. @default false
    */
   readonly reserveConcurrency?: boolean;
+  /**
+   * Activate Nurture's receipt rule set even though another rule set is active in the region (that set then stops
+   * receiving mail). Off, such a deploy fails and says so. @default false
+   */
+  readonly replaceActiveRuleSet?: boolean;
+  /**
+   * In the SES sandbox, SES also authorises the recipient: the verified addresses digests, confirmations and
+   * notices may go to. Grants ses:SendEmail on these identities to the functions that send. @default none
+   */
+  readonly sandboxRecipients?: readonly string[];
   /**
    * Accept mail whose From domain publishes no DMARC when only SPF (aligned) passed. Off: SPF vouches for the
    * envelope sender, not the From header; such senders are refused until their domain adds DMARC or DKIM. @default false
    */
   readonly allowSpfOnly?: boolean;
+}
+
+/**
+ * Regions where SES receives mail (the "Email receiving endpoints" table of the AWS General Reference, "Amazon
+ * Simple Email Service endpoints and quotas"). A stack elsewhere would deploy and never receive anything.
+ */
+export const SES_RECEIVING_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1',
+  'eu-west-1', 'eu-west-2', 'eu-central-1',
+  'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1',
+] as const;
+
+/** RFC 2606's example domains: a stack for them could never receive mail, and was cdk.json's old default. */
+const EXAMPLE_DOMAIN = /(^|\.)example\.(com|net|org)$/i;
+const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
+
+/** Refuses a missing, malformed or example domain with the command to run instead. */
+export function checkDomain(setting: string, value: string | undefined): string {
+  const how = `npx cdk deploy -c ${setting}=in.yourdomain.com (a subdomain whose MX you can point at SES; see docs/deploy.md)`;
+  if (!value) throw new Error(`Set the ${setting}: ${how}`);
+  if (!HOSTNAME.test(value)) throw new Error(`${setting} "${value}" is not a domain name: ${how}`);
+  if (EXAMPLE_DOMAIN.test(value)) throw new Error(`${setting} "${value}" is an example domain that can never receive mail: ${how}`);
+  return value.toLowerCase();
 }
 
 /** Prefix the capture Lambda reads and the lifecycle rule expires. */
@@ -80,14 +118,20 @@ export class NurtureStack extends Stack {
 
   constructor(scope: Construct, id: string, props: NurtureStackProps) {
     super(scope, id, props);
-    const domain = props.domain.toLowerCase();
-    const sendingDomain = (props.sendingDomain ?? domain).toLowerCase();
+    const domain = checkDomain('domain', props.domain);
+    const sendingDomain = props.sendingDomain ? checkDomain('sendingDomain', props.sendingDomain) : domain;
+    // Environment-agnostic synth (no credentials) leaves the region a token; deploys name it.
+    if (!Token.isUnresolved(this.region) && !(SES_RECEIVING_REGIONS as readonly string[]).includes(this.region)) {
+      throw new Error(
+        `SES does not receive mail in ${this.region}. Deploy to one of ${SES_RECEIVING_REGIONS.join(', ')} (e.g. AWS_REGION=eu-west-1 npx cdk deploy …); see "Choose a region" in docs/deploy.md.`,
+      );
+    }
     const captureAddress = `${props.captureLocalPart ?? 'log'}@${domain}`;
     const fromAddress = props.fromAddress ?? `nurture@${sendingDomain}`;
     const rawMailDays = props.rawMailDays ?? 7;
-    const prod = props.prod ?? false;
-    const reserve = props.reserveConcurrency ?? true;
-    const keep = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const ephemeral = props.ephemeral ?? false;
+    const reserve = props.reserveConcurrency ?? false;
+    const keep = ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     if (!Number.isInteger(rawMailDays) || rawMailDays < 1) throw new Error(`rawMailDays must be a whole number of days ≥ 1, got ${rawMailDays}`);
 
     // ---- data ------------------------------------------------------------------------------------------
@@ -110,7 +154,7 @@ export class NurtureStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: TTL_ATTRIBUTE,
-      deletionProtection: prod,
+      deletionProtection: !ephemeral,
       removalPolicy: keep,
     });
     this.table.addGlobalSecondaryIndex({
@@ -138,7 +182,7 @@ export class NurtureStack extends Stack {
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy: keep,
-      autoDeleteObjects: !prod,
+      autoDeleteObjects: ephemeral,
     });
     Validations.of(this.rawMailBucket).acknowledge({
       id: 'AwsSolutions-S1',
@@ -208,17 +252,22 @@ export class NurtureStack extends Stack {
       maxEventAge: Duration.hours(6),
       onFailure: new SqsDestination(this.deadLetterQueues.capture),
     })
-      .useTable(this.table, 'readWrite')
+      .useTable(this.table, 'readWrite', { queryIndexes: [LOCAL_INDEX.name] })
       .useSecret(secret);
     capture.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.rawMailBucket.arnForObjects(`${RAW_MAIL_PREFIX}*`)] }));
     // Confirmations and owner notices go to the user's own address only, from the verified sending identity,
     // through the configuration set (bounce and complaint tracking).
-    capture.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [sendingIdentity.emailIdentityArn, this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName })],
-      }),
-    );
+    // SESv2 SendEmail authorises against the identity and configuration set named in the call (and, in the SES
+    // sandbox, the recipient's verified identity): only those, for capture and send alike.
+    const sendEmail = new iam.PolicyStatement({
+      actions: ['ses:SendEmail'],
+      resources: [
+        sendingIdentity.emailIdentityArn,
+        this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName }),
+        ...(props.sandboxRecipients ?? []).map((address) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: address.trim().toLowerCase() })),
+      ],
+    });
+    capture.addToRolePolicy(sendEmail);
     Validations.of(capture.role!).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.rawMailBucket.node.defaultChild as s3.CfnBucket)}.Arn>/${RAW_MAIL_PREFIX}*]`,
       reason: 'Object keys are SES message ids, unknown until mail arrives; read access is limited to the raw-mail prefix of this one bucket.',
@@ -254,18 +303,9 @@ export class NurtureStack extends Stack {
         UNSUBSCRIBE_URL: unsubscribeUrl.url,
       },
     })
-      .useTable(this.table, 'readWrite')
+      .useTable(this.table, 'readWrite', { queryIndexes: [LOCAL_INDEX.name] })
       .useSecret(secret);
-    // SESv2 SendEmail authorises against the identity and the configuration set named in the call: only those.
-    send.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [
-          sendingIdentity.emailIdentityArn,
-          this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName }),
-        ],
-      }),
-    );
+    send.addToRolePolicy(sendEmail);
     send.addEventSource(
       new SqsEventSource(this.digestQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: SEND_MAX_CONCURRENCY }),
     );
@@ -282,7 +322,7 @@ export class NurtureStack extends Stack {
       maxEventAge: Duration.hours(1),
       onFailure: new SqsDestination(this.deadLetterQueues.dispatch),
       ...(reserve ? { reservedConcurrentExecutions: DISPATCH_CONCURRENCY } : {}),
-    }).useTable(this.table, ['dynamodb:Query'], { indexes: [DUE_INDEX.name] });
+    }).useTable(this.table, ['dynamodb:Query'], { queryIndexes: [DUE_INDEX.name], queryTable: false });
     // Its own mark (where the last run left off), and no other item.
     dispatch.addToRolePolicy(
       new iam.PolicyStatement({
@@ -311,6 +351,8 @@ export class NurtureStack extends Stack {
       bucket: this.rawMailBucket,
       prefix: RAW_MAIL_PREFIX,
       captureFunction: capture,
+      replaceActive: props.replaceActiveRuleSet,
+      projectRoot,
     });
     receipt.node.addDependency(captureIdentity);
 
@@ -366,10 +408,25 @@ export class NurtureStack extends Stack {
       reason:
         'Alarm notifications carry alarm names and metric values only, no user data. CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer-managed key would cost more than the rest of a one-user deployment.',
     });
+    // A topic policy replaces SNS's default one, so CloudWatch must be allowed to publish explicitly: this account's
+    // alarms of this stack only (every alarm below is named `<stack>-…`).
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowThisStacksAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${this.stackName}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    );
     if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     const alarmAction = new cwActions.SnsAction(this.alarmTopic);
     const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string): cloudwatch.Alarm => {
       const a = new cloudwatch.Alarm(this, id, {
+        alarmName: `${this.stackName}-${id}`,
         metric,
         threshold,
         evaluationPeriods: 1,
@@ -386,6 +443,15 @@ export class NurtureStack extends Stack {
     for (const [name, fn] of Object.entries(this.functions)) {
       alarm(`${cap(name)}Errors`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 0, `The ${name} function failed (see its log group).`);
     }
+    // The public unsubscribe URL: throttled requests (someone hammering it, or reserved concurrency too low) and
+    // 5xx answers are clicks that changed nothing.
+    alarm('UnsubscribeThrottles', unsubscribe.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), 0, 'The unsubscribe URL was throttled: unsubscribe clicks were refused.');
+    alarm(
+      'UnsubscribeUrl5xx',
+      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Url5xxCount', dimensionsMap: { FunctionName: unsubscribe.functionName }, period: Duration.minutes(5), statistic: 'Sum' }),
+      0,
+      'The unsubscribe URL answered 5xx: unsubscribe clicks failed (see its log group).',
+    );
     // Account-level reputation metrics (SES publishes them for the whole account, not per configuration set).
     alarm(
       'SesBounceRate',
@@ -417,10 +483,20 @@ export class NurtureStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'For `nurture … --aws --table`' });
     new CfnOutput(this, 'SecretArn', { value: secret.secretArn, description: 'HMAC master key (never printed)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'Alarm notifications; subscribe more endpoints here' });
+    new CfnOutput(this, 'ReceiptRuleSet', { value: receipt.ruleSet.receiptRuleSetName, description: 'The SES receipt rule set this stack activates' });
     new CfnOutput(this, 'AlarmsConsole', {
       value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#alarmsV2:?search=${this.stackName}`,
       description: 'This stack’s alarms in the CloudWatch console',
     });
+
+    // CDK's own helper functions (the bucket auto-delete provider of an ephemeral stack) would log to a log group
+    // that never expires: give each one with a retention, created before the function can run.
+    const ours = new Set(this.node.findAll().filter((c) => c instanceof NurtureFunction).map((f) => f.node.defaultChild));
+    for (const fn of this.node.findAll()) {
+      if (!(fn instanceof CfnResource) || fn.cfnResourceType !== 'AWS::Lambda::Function' || ours.has(fn)) continue;
+      const logs = new logsLib.LogGroup(this, `${fn.node.id.replace(/[^A-Za-z0-9]/g, '')}Logs`, { retention: logsLib.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+      fn.addPropertyOverride('LoggingConfig', { LogGroup: logs.logGroupName });
+    }
   }
 }
 

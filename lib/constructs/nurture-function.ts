@@ -11,7 +11,6 @@ import { NodejsFunction, OutputFormat, SourceMapMode, type NodejsFunctionProps }
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { LOCAL_INDEX, DUE_INDEX } from '../../functions/adapters/table-schema.ts';
 
 /**
  * ESM bundles still contain CommonJS dependencies (mailparser, iconv-lite, handlebars…) that call `require`;
@@ -33,21 +32,12 @@ export interface NurtureFunctionProps extends Omit<NodejsFunctionProps, 'runtime
   readonly copyIntoBundle?: readonly string[];
 }
 
-/** The DynamoDB calls a function may make. No Scan anywhere: every read path is a key or index Query. */
+/** The DynamoDB calls a function may make. No Scan anywhere, and no transactions exist (so no ConditionCheckItem). */
 export type TableAccess = 'read' | 'write' | 'readWrite';
 const TABLE_ACTIONS: Record<TableAccess, string[]> = {
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
-  readWrite: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-    'dynamodb:ConditionCheckItem',
-  ],
+  readWrite: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
 };
 
 export class NurtureFunction extends NodejsFunction {
@@ -113,20 +103,23 @@ export class NurtureFunction extends NodejsFunction {
 
   /**
    * Sets TABLE_NAME and grants exactly these DynamoDB actions: an access level, or a list of item actions for
-   * functions that make one or two calls. Index ARNs are listed by name (never index/*), and only with Query;
-   * `indexes` narrows them further (default: both indexes the code has).
+   * functions that make one or two calls. Item actions apply to the table; Query applies to the table (unless
+   * `queryTable` is false) and to the indexes named in `queryIndexes` (none by default: each function names the
+   * indexes its code queries, never index/*).
    */
   useTable(
     table: dynamodb.ITable,
     access: TableAccess | readonly `dynamodb:${string}`[],
-    options: { readonly indexes?: readonly string[]; readonly envName?: string } = {},
+    options: { readonly queryIndexes?: readonly string[]; readonly queryTable?: boolean; readonly envName?: string } = {},
   ): this {
     const actions = typeof access === 'string' ? TABLE_ACTIONS[access] : [...access];
-    const indexes = actions.includes('dynamodb:Query') ? (options.indexes ?? [DUE_INDEX.name, LOCAL_INDEX.name]) : [];
+    const items = actions.filter((a) => a !== 'dynamodb:Query');
     this.addEnvironment(options.envName ?? 'TABLE_NAME', table.tableName);
-    this.addToRolePolicy(
-      new iam.PolicyStatement({ actions, resources: [table.tableArn, ...indexes.map((name) => `${table.tableArn}/index/${name}`)] }),
-    );
+    if (items.length) this.addToRolePolicy(new iam.PolicyStatement({ actions: items, resources: [table.tableArn] }));
+    if (actions.includes('dynamodb:Query')) {
+      const resources = [...(options.queryTable === false ? [] : [table.tableArn]), ...(options.queryIndexes ?? []).map((name) => `${table.tableArn}/index/${name}`)];
+      this.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources }));
+    }
     return this;
   }
 

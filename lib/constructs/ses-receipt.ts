@@ -1,6 +1,7 @@
 /**
  * SES receiving for the capture domain: a receipt rule set with one rule (S3 action, then Lambda action),
- * and a custom resource that activates the rule set (CloudFormation can create rule sets but not activate them).
+ * and a custom resource that activates the rule set (CloudFormation can create rule sets but not activate them)
+ * without ever replacing another application's active set unasked.
  *
  * Why S3 then Lambda (not S3 → SQS → Lambda): the Lambda event carries the receipt verdicts (spam, virus, SPF,
  * DKIM, DMARC) that capture's authorisation needs; an asynchronous (Event) invocation gives Lambda's retries and an
@@ -10,16 +11,14 @@
  * SourceAccount AND SourceArn (this very rule), so no other rule set in the account can write to the bucket or
  * invoke the function. That needs the rule's ARN before the rule exists, hence fixed rule set and rule names.
  */
-import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import { fileURLToPath } from 'node:url';
+import { Aws, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ses from 'aws-cdk-lib/aws-ses';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-
-/** The construct id CDK gives AwsCustomResource's shared provider function (a stack-level singleton). */
-const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
+import { NurtureFunction } from './nurture-function.ts';
 
 export interface CaptureReceiptProps {
   /** Mail to any address at this domain is received (log@…, reply+token@…). */
@@ -34,18 +33,21 @@ export interface CaptureReceiptProps {
   readonly ruleSetName?: string;
   /** @default 'capture' */
   readonly ruleName?: string;
+  /** Replace a receipt rule set of another application that is active in this region. @default false */
+  readonly replaceActive?: boolean;
+  /** The project root (for bundling the activation helper), ending in a slash. */
+  readonly projectRoot: string;
 }
 
 export class CaptureReceipt extends Construct {
   readonly ruleSet: ses.ReceiptRuleSet;
   readonly rule: ses.ReceiptRule;
   readonly ruleArn: string;
-  readonly activation: cr.AwsCustomResource;
+  readonly activation: CustomResource;
 
   constructor(scope: Construct, id: string, props: CaptureReceiptProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    const ruleSetName = props.ruleSetName ?? `${stack.stackName}-inbound`;
+    const ruleSetName = props.ruleSetName ?? `${Stack.of(this).stackName}-inbound`;
     const ruleName = props.ruleName ?? 'capture';
     // SES's own ARN format for a receipt rule (the SourceArn it presents to S3 and Lambda).
     this.ruleArn = `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:receipt-rule-set/${ruleSetName}:receipt-rule/${ruleName}`;
@@ -86,39 +88,26 @@ export class CaptureReceipt extends Construct {
     if (props.bucket.policy) this.rule.node.addDependency(props.bucket.policy);
     this.rule.node.addDependency(permission);
 
-    this.activation = new cr.AwsCustomResource(this, 'Activate', {
+    // Activation refuses to replace another active rule set unless asked to (active-rule-set-handler.ts).
+    const activator = new NurtureFunction(this, 'Activator', {
+      entry: fileURLToPath(new URL('./active-rule-set-handler.ts', import.meta.url)),
+      projectRoot: props.projectRoot,
+      depsLockFilePath: `${props.projectRoot}package-lock.json`,
+      serviceName: 'nurture-receipt-activation',
+      description: 'Activates the Nurture receipt rule set unless another set is active; on delete deactivates only its own',
+      timeout: Duration.seconds(30),
+    });
+    // Neither SES action supports resource-level permissions (Service Authorization Reference): Resource "*".
+    activator.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:DescribeActiveReceiptRuleSet', 'ses:SetActiveReceiptRuleSet'], resources: ['*'] }));
+    Validations.of(activator.role!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ses:DescribeActiveReceiptRuleSet and ses:SetActiveReceiptRuleSet have no resource-level permissions (Service Authorization Reference: no resource types); the statement allows those two actions only.',
+    });
+    this.activation = new CustomResource(this, 'Activate', {
+      serviceToken: activator.functionArn,
       resourceType: 'Custom::SesActiveReceiptRuleSet',
-      onCreate: {
-        service: 'SES',
-        action: 'SetActiveReceiptRuleSet',
-        parameters: { RuleSetName: ruleSetName },
-        physicalResourceId: cr.PhysicalResourceId.of(ruleSetName),
-      },
-      onUpdate: {
-        service: 'SES',
-        action: 'SetActiveReceiptRuleSet',
-        parameters: { RuleSetName: ruleSetName },
-        physicalResourceId: cr.PhysicalResourceId.of(ruleSetName),
-      },
-      // No RuleSetName = deactivate, so the rule set can then be deleted (SES refuses to delete the active one).
-      onDelete: { service: 'SES', action: 'SetActiveReceiptRuleSet', parameters: {} },
-      // SetActiveReceiptRuleSet supports no resource-level permissions: AWS requires Resource "*" for it.
-      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet'], resources: ['*'] })]),
-      installLatestAwsSdk: false,
+      properties: { RuleSetName: ruleSetName, ReplaceActive: String(props.replaceActive ?? false) },
     });
     this.activation.node.addDependency(this.rule);
-    Validations.of(this.activation).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ses:SetActiveReceiptRuleSet has no resource-level permissions (Service Authorization Reference: no resource types); the statement allows that one action only.',
-    });
-    // AwsCustomResource runs on a CDK-provided singleton function whose role carries AWSLambdaBasicExecutionRole.
-    const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_SINGLETON);
-    if (provider) {
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'CDK\'s AwsCustomResource provider (runs once per deploy to activate/deactivate the rule set) uses the AWS-managed basic execution policy for its own logs; CDK offers no way to replace it.',
-      });
-    }
   }
 }
-

@@ -79,20 +79,25 @@ describe('SES receiving', () => {
     expect(JSON.stringify(perm.Properties.SourceArn)).toContain(RULE_ARN_SUFFIX);
   });
 
-  it('a custom resource activates the rule set on create and deactivates it (no name) on delete', () => {
+  it('a custom resource activates the rule set after the rule exists, refusing to replace a foreign active set by default', () => {
     const [, cr] = ofType('Custom::SesActiveReceiptRuleSet')[0]!;
-    expect(JSON.parse(cr.Properties.Create)).toMatchObject({ service: 'SES', action: 'SetActiveReceiptRuleSet', parameters: { RuleSetName: 'Nurture-inbound' } });
-    expect(JSON.parse(cr.Properties.Delete)).toEqual({ service: 'SES', action: 'SetActiveReceiptRuleSet', parameters: {} });
+    expect(cr.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [logicalId('ReceivingActivator', 'AWS::Lambda::Function'), 'Arn'] },
+      RuleSetName: 'Nurture-inbound',
+      ReplaceActive: 'false',
+    });
     expect(cr.DependsOn).toContain(logicalId('ReceivingRuleSetRule', 'AWS::SES::ReceiptRule'));
     template.hasResourceProperties('AWS::SES::ReceiptRuleSet', { RuleSetName: 'Nurture-inbound' });
+    // No CDK singleton provider (AwsCustomResource) any more: the activator is a Nurture function with its own log group.
+    expect(ofType('AWS::Lambda::Function').map(([id]) => id).filter((id) => id.startsWith('AWS679f53fac'))).toEqual([]);
   });
 });
 
 describe('IAM: least privilege', () => {
   /** The only statements AWS forces onto Resource "*". */
-  const STAR_EXCEPTIONS = [{ resource: /^ReceivingActivateCustomResourcePolicy/, actions: ['ses:SetActiveReceiptRuleSet'] }];
+  const STAR_EXCEPTIONS = [{ resource: /^ReceivingActivatorRoleDefaultPolicy/, actions: ['ses:DescribeActiveReceiptRuleSet', 'ses:SetActiveReceiptRuleSet'] }];
 
-  it('no Allow statement has Resource "*" except ses:SetActiveReceiptRuleSet (no resource-level permissions exist for it)', () => {
+  it('no Allow statement has Resource "*" except the receipt rule set activation (no resource-level permissions exist for it)', () => {
     const star = allStatements(template).filter((x) => x.statement.Effect === 'Allow' && asArray(x.statement.Resource).includes('*'));
     expect(star.map((x) => ({ resource: x.resource, actions: asArray(x.statement.Action) }))).toEqual([
       { resource: expect.stringMatching(STAR_EXCEPTIONS[0]!.resource), actions: STAR_EXCEPTIONS[0]!.actions },
@@ -133,9 +138,10 @@ describe('IAM: least privilege', () => {
     expect(JSON.stringify(confirmations.Resource)).toContain(logicalId('DigestConfig', 'AWS::SES::ConfigurationSet'));
   });
 
-  it('DynamoDB: no Scan anywhere; the public unsubscribe function may only UpdateItem, the dispatcher only Query the due index and keep its mark', () => {
+  it('DynamoDB: no Scan or ConditionCheckItem anywhere; the public unsubscribe function may only UpdateItem, the dispatcher only Query the due index and keep its mark', () => {
     const ddb = allStatements(template).filter((x) => asArray(x.statement.Action).some((a) => String(a).startsWith('dynamodb:')));
     expect(ddb.flatMap((x) => asArray(x.statement.Action))).not.toContain('dynamodb:Scan');
+    expect(ddb.flatMap((x) => asArray(x.statement.Action))).not.toContain('dynamodb:ConditionCheckItem');
     expect(statementsOf('Unsubscribe').find((st) => JSON.stringify(st.Action).includes('dynamodb'))).toMatchObject({
       Action: 'dynamodb:UpdateItem',
       Resource: { 'Fn::GetAtt': [logicalId('Table', 'AWS::DynamoDB::Table'), 'Arn'] },
@@ -143,13 +149,24 @@ describe('IAM: least privilege', () => {
     const [dispatch, mark, ...more] = statementsOf('Dispatch').filter((st) => JSON.stringify(st.Action).includes('dynamodb'));
     expect(more).toEqual([]);
     expect(dispatch!.Action).toBe('dynamodb:Query');
-    expect(JSON.stringify(dispatch!.Resource)).toContain(`/index/${DUE_INDEX.name}`);
-    expect(JSON.stringify(dispatch!.Resource)).not.toContain(`/index/${LOCAL_INDEX.name}`);
+    // The due index only: not the table, not the local index.
+    expect(dispatch!.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId('Table', 'AWS::DynamoDB::Table'), 'Arn'] }, `/index/${DUE_INDEX.name}`]] });
     expect(mark).toMatchObject({
       Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
       Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [DISPATCH_MARK.pk] } },
     });
     expect(statementsOf('Feedback').find((st) => JSON.stringify(st.Action).includes('dynamodb'))!.Action).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+  });
+
+  it('capture and send Query the table and the local index only, never the due index', () => {
+    for (const fn of ['Capture', 'Send']) {
+      const query = statementsOf(fn).filter((st) => asArray(st.Action).includes('dynamodb:Query'));
+      expect(query, fn).toHaveLength(1);
+      expect(query[0]!.Action, fn).toBe('dynamodb:Query');
+      const resources = JSON.stringify(query[0]!.Resource);
+      expect(resources, fn).toContain(`/index/${LOCAL_INDEX.name}`);
+      expect(resources, fn).not.toContain(`/index/${DUE_INDEX.name}`);
+    }
   });
 
   it('capture reads only raw/ objects; only functions that sign or verify tokens may read the secret', () => {
@@ -173,12 +190,21 @@ describe('functions', () => {
     }
   });
 
-  it('the unsubscribe function URL is the only one, auth type NONE (the signed token authenticates), reserved concurrency 5', () => {
+  it('the unsubscribe function URL is the only one, auth type NONE (the signed token authenticates)', () => {
     const urls = ofType('AWS::Lambda::Url');
     expect(urls).toHaveLength(1);
     expect(urls[0]![1].Properties).toEqual({ AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [fnId('Unsubscribe'), 'Arn'] } });
-    expect(resources[fnId('Unsubscribe')]!.Properties.ReservedConcurrentExecutions).toBe(5);
-    expect(resources[fnId('Dispatch')]!.Properties.ReservedConcurrentExecutions).toBe(1);
+  });
+
+  it('reserves no concurrency by default (a new account’s quota of 10 cannot reserve any)', () => {
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) expect(fn.Properties.ReservedConcurrentExecutions, id).toBeUndefined();
+  });
+
+  it('every function, CDK helpers included, logs to a log group with a retention', () => {
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      const group = resources[fn.Properties.LoggingConfig?.LogGroup?.Ref as string];
+      expect(group?.Properties.RetentionInDays, id).toBe(30);
+    }
   });
 
   it('the send function gets its settings: capture address, from, configuration set, unsubscribe URL', () => {
@@ -281,6 +307,35 @@ describe('alarms', () => {
     for (const a of alarms()) expect(a.AlarmActions).toEqual([{ Ref: topic }]);
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
+
+  it('the topic policy lets CloudWatch publish, for this account’s alarms of this stack only (and still denies plain HTTP)', () => {
+    const topic = logicalId('Alarms', 'AWS::SNS::Topic');
+    const statements = allStatements(template).filter((x) => x.resource.startsWith('AlarmsPolicy')).map((x) => x.statement);
+    const allow = statements.filter((st) => st.Effect === 'Allow');
+    expect(allow).toEqual([
+      {
+        Sid: 'AllowThisStacksAlarmsToPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topic },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:Nurture-*']] } },
+        },
+      },
+    ]);
+    expect(statements.some((st) => st.Effect === 'Deny' && JSON.stringify(st.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }))).toBe(true);
+    // Every alarm's name matches that SourceArn pattern.
+    for (const a of alarms()) expect(a.AlarmName).toMatch(/^Nurture-/);
+  });
+
+  it('the public unsubscribe URL alarms on throttles and on 5xx answers', () => {
+    const unsubscribe = fnId('Unsubscribe');
+    const on = (metric: string) => alarms().find((a) => a.MetricName === metric && a.Dimensions[0].Value.Ref === unsubscribe);
+    expect(on('Throttles')).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 0, Statistic: 'Sum' });
+    expect(on('Url5xxCount')).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 0, Statistic: 'Sum' });
+  });
 });
 
 describe('table', () => {
@@ -297,8 +352,11 @@ describe('table', () => {
     });
   });
 
-  it('outside production it can be torn down (no deletion protection)', () => {
-    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }) });
+  it('by default the data is kept: table, bucket and secret RETAINed on delete and replacement, table deletion-protected, no auto-empty', () => {
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
 });
 
@@ -352,7 +410,7 @@ describe('bundles', () => {
   it.each(FUNCTIONS)('%s loads from a Lambda-like layout and exports handler', async (fn) => {
     const task = join(mkdtempSync(join(tmpdir(), 'nurture-task-')), 'task');
     cpSync(assetDir(fn), task, { recursive: true });
-    const env = { TABLE_NAME: 't', SECRET_ARN: 's', CAPTURE_ADDRESS: 'log@in.example.com', RAW_MAIL_BUCKET: 'b', DIGEST_QUEUE_URL: 'q', FROM_ADDRESS: 'f@x' };
+    const env = { TABLE_NAME: 't', SECRET_ARN: 's', CAPTURE_ADDRESS: 'log@in.nurture.test', RAW_MAIL_BUCKET: 'b', DIGEST_QUEUE_URL: 'q', FROM_ADDRESS: 'f@x' };
     const saved = { ...process.env };
     Object.assign(process.env, env);
     try {

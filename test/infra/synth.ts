@@ -13,7 +13,7 @@ export interface Synthesized {
   readonly outdir: string;
 }
 
-export const TEST_DOMAIN = 'in.example.com';
+export const TEST_DOMAIN = 'in.nurture.test';
 
 export function synthNurture(props: Partial<NurtureStackProps> = {}, options: { bundle?: boolean } = {}): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'nurture-cdk-'));
