@@ -74,6 +74,7 @@ const NOT_PROMISED = new RegExp(
       String.raw`${V('do')} (?:something|anything|dinner|lunch|breakfast|brunch|drinks|coffee)\b`,
       String.raw`${V('catch|grab')} (?:a |some )?(?:dinner|lunch|breakfast|drinks?|coffee|movie|flight|train|bus|cab|taxi|ride)\b`,
       String.raw`${V('settle')} for\b`,
+      String.raw`(?:${V('stop|quit')} \w+ing|${V('quit')})\b`,
       String.raw`${V('pass')} on (?:doing|it|this|that|the)\b`,
       String.raw`${V('keep')} (?:my|an|our) eyes? on\b`,
       // What the mail itself does ("I'll recap", "I will be brief"): done here, not owed later.
@@ -88,7 +89,7 @@ const NOT_PROMISED = new RegExp(
       String.raw`(?:${V('catch|meet')}) (?:up )?(?:with )?you (?:there|then|soon|later|at|on|tomorrow|next|in)\b`,
       String.raw`(?:${V('look')} forward|${V('keep')} (?:that|this|it|you|them) in mind|${V('keep')} (?:my|our) fingers)`,
       String.raw`${V('return')} (?:to|on|from|home|back|tomorrow|today|next|this|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`,
-      String.raw`${V('work')} (?:from|until|till|late|hard|remotely|at home|tomorrow|today|all|this|next|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|here|there|for)\b`,
+      String.raw`${V('work')} (?:\w+ly )?(?:from|until|till|late|hard|remotely|at home|tomorrow|today|all|this|next|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|here|there|for)\b`,
       // "have" promises only a delivery or a thing done ("have it to you", "have the draft ready"); else it is an
       // event or a possession ("we will have activities on Thursday").
       String.raw`${V('have')}\b(?!\s+(?:[\w'-]+\s+){0,4}?(?:to you|over to you|ready|done|finished|completed|out to you|back to you|in your))(?!\s+(?:it|this|that|them|these|those)\s+\w+ed\b)`,
@@ -164,7 +165,8 @@ const READER_CONDITION =
 const OFFER_TAIL = /^[^,;]{0,80}?\bif (?:you|that|this|it|needed|necessary|useful|helpful|desired|required|interested|wanted|so)\b/iu;
 const QUESTION_START = /^\W*(?:shall|should|can|could|would|will|do|did|may|might|must) (?:i|we)\b/iu;
 /** The head sits in a subordinate or embedded clause: "when we send it, …", "I cannot say if we will file". */
-const SUBORDINATE = /\b(?:if|whether|when|whenever|how|what|why|where|once|after|before|until|till|unless|as soon as|so that|in order that)\s*$/iu;
+const SUBORDINATE =
+  /\b(?:if|whether|when|whenever|how|what|why|where|once|after|before|until|till|unless|as soon as|so that|in order that|(?:nothing|something|anything|everything)(?: that)?)\s*$/iu;
 /** An opinion or guess about one's own future, not an undertaking (the guidelines' "predictions and opinions"). */
 const OPINION =
   /\b(?:guess|think|thinks|suppose|imagine|figure|bet|doubt|believe|believes|assume|feel|feels)\s+(?:that\s+)?$|\b(?:not sure|unsure|no idea)\s+(?:if\s+|whether\s+|that\s+)?$|\b(?:probably|maybe|perhaps|possibly)\s*,?\s*$/iu;
@@ -185,7 +187,7 @@ export function detectCommitment(sentence: string, options: { isNote?: boolean }
   for (const head of heads) {
     head.lastIndex = 0;
     for (let m = head.exec(s); m; m = head.exec(s)) {
-      const found = commitmentAfter(s, m.index, m.index + m[0].length, /^let/iu.test(m[0]));
+      const found = commitmentAfter(s, m.index, m.index + m[0].length, headKind(m[0]));
       if (found === 'offer') return null;
       if (found) return found;
     }
@@ -206,19 +208,28 @@ export function detectCommitment(sentence: string, options: { isNote?: boolean }
   return action && !/^\W*(?:please|pls)\b/iu.test(s) ? { action, index: lead, pronounObject: false } : null;
 }
 
+/**
+ * "will" undertakes; "going to", "plan to", "intend to" state an intention, which is a promise only when it is
+ * aimed at the reader ("I'm going to send you…") — else it is a plan of one's own ("I'm going to do another cake").
+ */
+type HeadKind = 'will' | 'intent' | 'let';
+const headKind = (head: string): HeadKind => (/^let/iu.test(head) ? 'let' : /going to|gonna|(?:plan|intend|hope|expect|aim)\s+to|planning to/iu.test(head) ? 'intent' : 'will');
+
 /** The commitment a head starts, 'offer' when it is offered on the reader's terms, null when it makes none. */
-function commitmentAfter(s: string, headStart: number, verbFrom: number, letMe: boolean): Commitment | 'offer' | null {
+function commitmentAfter(s: string, headStart: number, verbFrom: number, kind: HeadKind): Commitment | 'offer' | null {
   const before = s.slice(0, headStart);
   if (READER_CONDITION.test(before)) return 'offer';
   if (SUBORDINATE.test(before) || OPINION.test(before) || FAMILY_SUBJECT.test(before)) return null;
-  if (letMe && PERFORMED_NOW.test(s.slice(verbFrom))) return null;
+  if (kind === 'let' && PERFORMED_NOW.test(s.slice(verbFrom))) return null;
   const verbs = coordinatedVerbs(s, verbFrom);
   const promised = verbs.filter((at) => !NOT_PROMISED.test(s.slice(at)));
   if (promised.length === 0) return null;
   // Of coordinated verbs, the one owed to the reader: "check with the team and get back to you" → reply.
   const owed = promised.find((at) => /\b(?:you|your)\b/iu.test(phraseAt(s, at))) ?? promised[0]!;
   if (OFFER_TAIL.test(s.slice(owed)) && !/\bif (?:he|she|they|it is|the)\b/iu.test(s.slice(owed, owed + 80))) return 'offer';
-  return { action: actionOf(s.slice(owed)), index: owed, pronounObject: PRONOUN_OBJECT.test(phraseAt(s, owed)) };
+  const action = actionOf(s.slice(owed));
+  if (kind === 'intent' && action === 'do' && !/\b(?:you|your)\b/iu.test(phraseAt(s, owed))) return null;
+  return { action, index: owed, pronounObject: PRONOUN_OBJECT.test(phraseAt(s, owed)) };
 }
 
 /** Start of the main verb and of each verb coordinated with it in the same clause ("…and get back to you"). */

@@ -57,7 +57,7 @@ const nextWeekday = (day: DateTime, weekday: number, sameDayCounts: boolean): Da
 const LEAD = String.raw`(?:(?:by|before|until|till|no later than|on|for|at|around|sometime|first thing|1st thing|early|late|later)\s+)?`;
 const PART = String.raw`(?:\s+(?:morning|afternoon|evening|night|a\.?m\.?|p\.?m\.?|noon|eod|cob))?`;
 // Full names in any case; abbreviations only capitalised ("I sat", "the sun" are not days).
-const WEEKDAY = String.raw`((?:[Mm]onday|[Tt]uesday|[Ww]ednesday|[Tt]hursday|[Ff]riday|[Ss]aturday|[Ss]unday|MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY)|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?=\b))`;
+const WEEKDAY = String.raw`((?:[Mm]onday|[Tt]uesday|[Ww]ednesday|[Tt]hursday|[Ff]riday|[Ss]aturday|[Ss]unday|MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY)|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?=\b)|[Tt]ueday|[Ww]ednsday|[Ww]endsday|[Tt]hurday|(?<=\b(?:[Oo]n|[Bb]y|[Tt]his|[Nn]ext|[Uu]ntil)\s)(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?=\b))`;
 
 /** Ordered: the first rule matching at the earliest position wins ties on length. */
 const RULES: readonly Rule[] = [
@@ -74,16 +74,17 @@ const RULES: readonly Rule[] = [
   { re: /\b(?:by |before |at )?(?:the )?(?:end of |early |sometime )?next month\b/iu, kind: 'day', resolve: (d) => d.plus({ months: 1 }).endOf('month').startOf('day') },
   { re: /\b(?:by |before |at )?(?:the )?(?:end of |early |sometime )?next year\b/iu, kind: 'day', resolve: (d) => d.plus({ years: 1 }).startOf('year') },
   {
-    re: /\bin\s+(a|an|one|two|three|four|five|six|seven|ten|\d{1,2}|a couple(?: of)?|a few)\s+(days?|weeks?|business days?|working days?)(?:\s+or\s+(?:so|two))?\b/iu,
+    re: /\b(?:in|within|over)\s+(?:the\s+next\s+)?(a|an|one|two|three|four|five|six|seven|ten|\d{1,2}|a couple(?: of)?|a few|couple of|few)\s+(days?|weeks?|business days?|working days?)(?:\s+or\s+(?:so|two))?\b/iu,
     kind: 'day',
     resolve: (d, m) => {
-      const n = toNumber((m[1] ?? '1').replace(/^a (couple|few).*/iu, '$1'));
+      const n = toNumber((m[1] ?? '1').replace(/^(?:a )?(couple|few).*/iu, '$1'));
       return /week/iu.test(m[2] ?? '') ? d.plus({ weeks: n }) : d.plus({ days: n });
     },
   },
   { re: /\bin\s+(?:a|one)\s+day\s+or\s+(?:so|two)\b/iu, kind: 'day', resolve: (d) => d.plus({ days: 1 }) },
   {
-    re: new RegExp(String.raw`\b(?:(?:[Bb]y|[Bb]efore|[Uu]ntil|[Tt]ill|[Oo]n|[Tt]his|[Nn]ext|[Cc]oming|[Ff]irst thing|1st thing|[Ee]arly|[Ll]ate|no later than)\s+)?(?:this\s+coming\s+|the\s+)?${WEEKDAY}\b\.?${PART}`, 'u'),
+    // Not a weekday already past ("since last Thursday night").
+    re: new RegExp(String.raw`(?<!\b(?:[Ll]ast|[Ss]ince|[Pp]ast)\s+)\b(?:(?:[Bb]y|[Bb]efore|[Uu]ntil|[Tt]ill|[Oo]n|[Tt]his|[Nn]ext|[Cc]oming|[Ff]irst thing|1st thing|[Ee]arly|[Ll]ate|no later than)\s+)?(?:this\s+coming\s+|the\s+)?${WEEKDAY}\b\.?${PART}`, 'u'),
     kind: 'day',
     resolve: (d, m) => {
       const wd = weekdayNumber(m[1] ?? 'mon');
@@ -93,14 +94,24 @@ const RULES: readonly Rule[] = [
       return nextWeekday(d, wd, /^(?:by|before|until|till|this|no later than)\b/u.test(text));
     },
   },
+  {
+    // "by the 5th", "the 5th or the 6th": that day of this month, or of next month once it is past.
+    re: /\b(?:(?:by|on|before|until)\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:floor|century|time|place|percentile|anniversary|grade))/iu,
+    kind: 'day',
+    resolve: (d, m) => {
+      const day = Number(m[1]);
+      const inMonth = d.set({ day: Math.min(day, d.daysInMonth ?? 28) });
+      return inMonth < d ? d.plus({ months: 1 }).set({ day: Math.min(day, d.plus({ months: 1 }).daysInMonth ?? 28) }) : inMonth;
+    },
+  },
   { re: /\b(?:asap|a\.s\.a\.p\.?|as soon as (?:possible|practicable|i can|we can)|right away|straight away|immediately|first thing)\b/iu, kind: 'day', resolve: (d) => d.plus({ days: 1 }) },
   {
-    re: /\b(?:at|by|around|before)\s+(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)|\d{1,2}:\d{2}|\d{3,4}\s*\(?(?:[ECMP][SD]?T|GMT|UTC|CET|CEST|BST)\)?|noon)(?:\s*\(?(?:[ECMP][SD]?T|GMT|UTC|CET|CEST|BST)\)?)?/iu,
+    re: /\b(?:at|by|around|before|between|from)\s+(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)|\d{1,2}:\d{2}|\d{3,4}\s*\(?(?:[ECMP][SD]?T|GMT|UTC|CET|CEST|BST)\)?|noon)(?:\s*\(?(?:[ECMP][SD]?T|GMT|UTC|CET|CEST|BST)\)?)?/iu,
     kind: 'day',
     resolve: (d) => d,
   },
   {
-    re: /\b(?:shortly|soon|later|in the (?:near )?future|at a later (?:day|date|time)|in due course|when (?:complete|ready|done|finished)|before (?:the|our|my|your|their) (?:[\w-]+ ){0,4}(?:meeting|call|trip|conference|deadline|holidays?|break|launch|review|close)|(?:as soon as|soon as|when(?: \([^)]{1,20}\))?|once|after|before(?: and after)?|as) (?:i|we|she|he|they|it|the|you|all|this|that)\b(?:(?!\s(?:and|so|then) (?:i|we)\b)[^,.;!?]){1,60}|as the situation \w+|in a (?:bit|while|little while|moment|minute|sec)\b(?: after [^,.;!?]{1,60})?|that (?:morning|afternoon|evening|night|day|week)\b|\bthen\s*(?=[.!]*\s*$))/iu,
+    re: /\b(?:shortly|soon|later|in the (?:near )?future|at a later (?:day|date|time)|in due course|when (?:complete|ready|done|finished)|before (?:the|our|my|your|their) (?:[\w-]+ ){0,4}(?:meeting|call|trip|conference|deadline|holidays?|break|launch|review|close)|(?:as soon as|soon as|when(?: \([^)]{1,20}\))?|once|after|before(?: and after)?|as) (?:i|we|she|he|they|it|the|you|all|this|that)\b(?:(?!\s(?:and|so|then) (?:i|we)\b)[^,.;!?]){1,60}|as the situation \w+|in a (?:bit|while|little while|moment|minute|sec)\b(?: after [^,.;!?]{1,60})?|that (?:morning|afternoon|evening|night|day|week)\b|\b(?:before )?then\s*(?=[.!?]*\s*$)|(?:for |in the |the )?near future|over (?:lunch|dinner|breakfast|coffee|drinks)|(?:on )?another (?:day|time)|at the same time\b[^,.;!?]{0,60}|(?:sometime )?after work|every ?day\b(?: after [^,.;!?]{1,30})?)/iu,
     kind: 'vague',
   },
 ];
@@ -129,8 +140,12 @@ export function findDuePhrase(sentence: string, after = 0): DuePhrase | null {
   return pool[0] ?? null;
 }
 
+const MAY_HAVE_DATE = /\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/iu;
+
 /** Calendar dates chrono recognises that our rules do not ("Dec 15", "2/4", "November 6th"). */
 function chronoDates(sentence: string): DuePhrase[] {
+  // An absolute date has a number or a month name; without either, chrono (the costliest step here) has nothing to find.
+  if (!MAY_HAVE_DATE.test(sentence)) return [];
   // Only absolute dates are taken from chrono here, resolved later against the mail day. chrono calls a relative
   // phrase ("now", "in 3 days") certain too, computed from its reference: read with two references, a date that
   // moves with the reference is relative and is left to our rules.

@@ -125,6 +125,13 @@ describe('the grammar decides, the lexicon only names', () => {
     expect(detectCommitment('We will have a party.')).toBeNull();
   });
 
+  it('"going to" / "plan to" is an intention: a promise only when aimed at the reader', () => {
+    expect(detectCommitment("I'm going to send you the numbers tonight.")?.action).toBe('send');
+    expect(detectCommitment("We're going to repaint the lobby for you.")?.action).toBe('do');
+    expect(detectCommitment('I am going to do another cake with white chocolate frosting.')).toBeNull();
+    expect(detectCommitment('I will do another cake for the party.')?.action).toBe('do');
+  });
+
   it('an offer on the reader\'s terms stays an offer; a condition on events does not', () => {
     expect(detectCommitment("If you want, I'll send the deck.")).toBeNull();
     expect(detectCommitment("If the numbers come in, I'll call Bob.")?.action).toBe('meet');
