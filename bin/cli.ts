@@ -2,26 +2,14 @@
  * The `nurture` CLI: run the local service, register users, import and examine mail, inspect data.
  * Every command takes --data DIR (the embedded store) and --capture ADDRESS (or NURTURE_CAPTURE).
  */
+// Only what every command needs is imported here: each command imports its own modules when it runs (the AWS SDK,
+// mailparser and the embedded store take seconds to load on a busy machine; `nurture --help` needs none of them).
 import { Command, Option } from 'commander';
-import { AddressTakenError } from '#adapters/store';
 import { captureAddress, dataDir } from '#commons/config';
-import { jsonLogger, silentLogger } from '#commons/logger';
-import { newUser, UserSettings } from '#domain/users';
+import { DEFAULT_MAX_ITEMS, type User } from '#domain/types';
+import type { LocalContext } from '../functions/local/local-context.ts';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-import { nextDigestSlot } from '#domain/week';
-import { DEFAULT_MAX_ITEMS, type User } from '#domain/types';
-import { explainMail } from '../functions/capture/capture-service.ts';
-import { ingestFiles } from '../functions/cli/ingest.ts';
-import { openAwsContext, openLocalContext, type LocalContext } from '../functions/local/local-context.ts';
-import { readMailArgs } from '../functions/local/mail-files.ts';
-import { smtpPassword } from '../functions/local/local-secret.ts';
-import { startRuntime } from '../functions/local/runtime.ts';
-import { ZodError } from 'zod';
-import { writeFile } from 'node:fs/promises';
-import { prepareDigest, sendDigest } from '../functions/digest/digest-service.ts';
-import { handleReply } from '../functions/replies/reply-service.ts';
-import { localFromAddress, localSesMailer } from '../functions/local/local-mailer.ts';
 
 const program = new Command('nurture')
   .description('Keep your professional relationships warm, by e-mail.')
@@ -39,6 +27,7 @@ const globals = (): Globals => program.opts<Globals>();
 async function withContext<T>(fn: (ctx: LocalContext) => Promise<T>): Promise<T> {
   const g = globals();
   if (g.aws && !g.table) throw new UsageError('--aws needs --table NAME (the stack output TableName) or NURTURE_TABLE');
+  const { openAwsContext, openLocalContext } = await import('../functions/local/local-context.ts');
   const ctx = g.aws ? await openAwsContext({ tableName: g.table!, region: g.region }) : await openLocalContext({ dataDir: dataDir(g.data), endpoint: g.endpoint });
   try {
     return await fn(ctx);
@@ -56,6 +45,7 @@ program
   .option('--ses-port <n>', 'local SES port', '8005')
   .action(async (o: { smtpPort: string; sesPort: string }) => {
     const g = globals();
+    const [{ jsonLogger }, { startRuntime }] = await Promise.all([import('#commons/logger'), import('../functions/local/runtime.ts')]);
     const log = jsonLogger('nurture');
     const rt = await startRuntime({ dataDir: dataDir(g.data), captureAddress: captureAddress(g.capture), smtpPort: Number(o.smtpPort), sesPort: Number(o.sesPort), log });
     process.stderr.write(
@@ -87,6 +77,12 @@ users
   .option('--checkins <n>', 'check-ins per digest (1–10)', '1')
   .option('--json', 'print the user as JSON')
   .action(async (email: string, o: { alias: string[]; name?: string; tz: string; checkins: string; json?: boolean }) => {
+    const [{ newUser }, { nextDigestSlot }, { AddressTakenError }, { smtpPassword }] = await Promise.all([
+      import('#domain/users'),
+      import('#domain/week'),
+      import('#adapters/store'),
+      import('../functions/local/local-secret.ts'),
+    ]);
     const user = newUser({ email, aliases: o.alias, name: o.name, tz: o.tz, checkins: Number(o.checkins) }, new Date());
     await withContext(async (ctx) => {
       const existing = await ctx.store.findUserByAddress(user.email);
@@ -114,6 +110,7 @@ users
   .addOption(new Option('--digest <on|off>', 'pause or resume the weekly digest').choices(['on', 'off']))
   .addOption(new Option('--empty-weeks <note|skip>', 'in a week with nothing to do, send one short line, or nothing').choices(['note', 'skip']))
   .action(async (email: string, o: { tz?: string; checkins?: string; maxItems?: string; day?: string; hour?: string; confirmations?: 'on' | 'off'; digest?: 'on' | 'off'; emptyWeeks?: 'note' | 'skip' }) => {
+    const [{ UserSettings }, { nextDigestSlot }] = await Promise.all([import('#domain/users'), import('#domain/week')]);
     await withContext(async (ctx) => {
       const user = await resolveUser(ctx, email);
       const patch = UserSettings.parse({
@@ -150,6 +147,7 @@ users
   .description('print the local SMTP password of a user')
   .action(async (email: string) => {
     if (globals().aws) throw new UsageError('on AWS mail is authenticated by DMARC: there is no SMTP password');
+    const { smtpPassword } = await import('../functions/local/local-secret.ts');
     await withContext(async (ctx) => print(smtpPassword(ctx.secret, email)));
   });
 
@@ -160,6 +158,12 @@ program
   .option('--restart', 'ignore saved progress and read every file from the start')
   .action(async (files: string[], o: { json?: boolean; restart?: boolean }) => {
     const g = globals();
+    const [{ silentLogger }, { ingestFiles }, { handleReply }, { localFromAddress, localSesMailer }] = await Promise.all([
+      import('#commons/logger'),
+      import('../functions/cli/ingest.ts'),
+      import('../functions/replies/reply-service.ts'),
+      import('../functions/local/local-mailer.ts'),
+    ]);
     await withContext(async (ctx) => {
       const config = { captureAddress: captureAddress(g.capture) };
       const log = silentLogger();
@@ -187,6 +191,7 @@ program
   .option('--tz <zone>', 'time zone for due dates', 'UTC')
   .action(async (files: string[], o: { tz: string }) => {
     const capture = captureAddress(globals().capture);
+    const [{ explainMail }, { readMailArgs }] = await Promise.all([import('../functions/capture/capture-service.ts'), import('../functions/local/mail-files.ts')]);
     for await (const m of readMailArgs(files)) print(await explainMail(m.raw, m.source, { captureAddress: capture }, o.tz));
   });
 
@@ -254,6 +259,12 @@ program
     const now = o.now ? new Date(o.now) : new Date();
     if (Number.isNaN(now.getTime())) throw new UsageError(`--now is not an ISO date: ${o.now}`);
     const capture = captureAddress(globals().capture);
+    const [{ silentLogger }, { prepareDigest, sendDigest }, { localFromAddress, localSesMailer }, { writeFile }] = await Promise.all([
+      import('#commons/logger'),
+      import('../functions/digest/digest-service.ts'),
+      import('../functions/local/local-mailer.ts'),
+      import('node:fs/promises'),
+    ]);
     await withContext(async (ctx) => {
       const user = await resolveUser(ctx, o.user);
       const deps = { store: ctx.store, secret: ctx.secret, captureAddress: capture, fromAddress: localFromAddress(capture), log: silentLogger() };
@@ -277,6 +288,7 @@ program
   .command('upgrade')
   .description('re-rank contacts after an upgrade that changed the digest formula (with --aws after `cdk deploy`; the local table upgrades itself)')
   .action(async () => {
+    const { jsonLogger } = await import('#commons/logger');
     await withContext(async (ctx) => {
       const reranked = await ctx.store.upgradeTable(jsonLogger('nurture'));
       print(reranked === null ? `${ctx.store.tableName} is up to date` : `${ctx.store.tableName} upgraded: ${reranked} contacts re-ranked`);
@@ -293,9 +305,13 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 const isFileError = (err: unknown): err is NodeJS.ErrnoException =>
   err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string' && typeof (err as NodeJS.ErrnoException).path === 'string';
 
+/** A setting that failed validation (zod is not loaded to ask `instanceof`: it may never have been). */
+const isZodError = (err: unknown): err is Error & { issues: { path: PropertyKey[]; message: string }[] } =>
+  err instanceof Error && err.name === 'ZodError' && Array.isArray((err as { issues?: unknown }).issues);
+
 program.parseAsync().catch((err: unknown) => {
   if (isFileError(err)) process.stderr.write(`nurture: ${err.message}\n`);
-  else if (err instanceof ZodError) process.stderr.write(`nurture: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
+  else if (isZodError(err)) process.stderr.write(`nurture: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
   else if (err instanceof Error && ['UsageError', 'AddressTakenError', 'ConfigError', 'AlreadyRunningError', 'JavaMissingError', 'TableVersionError'].includes(err.name)) process.stderr.write(`nurture: ${err.message}\n`);
   else process.stderr.write(`nurture: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;

@@ -1,16 +1,19 @@
 /**
  * Opens the local data for the CLI: the running service's store when `nurture start` is up on the same
  * data directory (so both see the same data), otherwise an embedded store started in this process.
+ *
+ * The store's modules (the AWS SDK) are imported only here, while the embedded store starts on its worker thread:
+ * both take a while, and a CLI command should wait for the longer one, not for both in turn.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { createDocumentClient } from '#adapters/dynamo-client';
-import { ensureTable, Store } from '#adapters/store';
-import { jsonLogger } from '#commons/logger';
+import type { Store } from '#adapters/store';
 import { DEFAULT_TABLE } from '#commons/config';
 import { startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { loadOrCreateSecret } from './local-secret.ts';
+
+const storeModules = () => Promise.all([import('#adapters/dynamo-client'), import('#adapters/store'), import('#commons/logger')]);
 
 export interface ServiceInfo {
   readonly pid: number;
@@ -54,6 +57,7 @@ export async function runningService(dataDir: string): Promise<ServiceInfo | nul
 
 /** The deployed table on AWS (`--aws`): credentials and region from the usual AWS settings. No key material is read. */
 export async function openAwsContext(opts: { tableName: string; region?: string }): Promise<LocalContext> {
+  const [{ createDocumentClient }, { Store }] = await storeModules();
   const client = createDocumentClient({ region: opts.region ?? process.env.AWS_REGION });
   return { store: new Store(client, opts.tableName), secret: new Uint8Array(0), dataDir: '', service: null, close: async () => client.destroy() };
 }
@@ -63,14 +67,9 @@ export async function openLocalContext(opts: { dataDir: string; endpoint?: strin
   const secret = loadOrCreateSecret(dataDir);
   const tableName = opts.tableName ?? DEFAULT_TABLE;
   const service = opts.endpoint ? null : await runningService(dataDir);
-  let endpoint = opts.endpoint ?? service?.dynamodb;
-  let stop = async (): Promise<void> => {};
-  if (!endpoint) {
-    const db = await startEmbeddedDynamoDb({ dataDir });
-    endpoint = db.endpoint;
-    stop = () => db.stop();
-  }
-  const client = createDocumentClient({ endpoint });
+  const existing = opts.endpoint ?? service?.dynamodb;
+  const [db, [{ createDocumentClient }, { ensureTable, Store }, { jsonLogger }]] = await Promise.all([existing ? null : startEmbeddedDynamoDb({ dataDir }), storeModules()]);
+  const client = createDocumentClient({ endpoint: existing ?? db!.endpoint });
   // The CLI says so on stderr when an older local table is rebuilt; a running service's table is never rebuilt under it.
   await ensureTable(client, tableName, { log: jsonLogger('nurture'), rebuild: !service && !opts.endpoint });
   return {
@@ -80,7 +79,7 @@ export async function openLocalContext(opts: { dataDir: string; endpoint?: strin
     service,
     close: async () => {
       client.destroy();
-      await stop();
+      await db?.stop();
     },
   };
 }

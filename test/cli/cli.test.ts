@@ -7,11 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeMail } from '../support/mail.ts';
 import { mboxEntry } from '../support/mbox.ts';
 
+// The command as it ships: bin/nurture.js running the build in dist/cli/ (made by the test run's global setup).
 const BIN = resolve(import.meta.dirname, '../../bin/nurture.js');
 let dir: string;
 
+/**
+ * One run of the command that opens the store takes about half a second on an idle machine (bench/README.md); the
+ * budget allows a shared 2-core machine thirty times slower. Each test's timeout is its number of runs times this.
+ */
+const RUN_BUDGET_MS = 15_000;
+const runs = (n: number): number => n * RUN_BUDGET_MS;
+
 function nurture(...args: string[]): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, [BIN, '--data', join(dir, 'data'), ...args], { encoding: 'utf8', env: { ...process.env, NURTURE_CAPTURE: 'log@in.example.com' } });
+  const r = spawnSync(process.execPath, [BIN, '--data', join(dir, 'data'), ...args], { encoding: 'utf8', env: { ...process.env, NURTURE_CAPTURE: 'log@in.example.com' }, timeout: RUN_BUDGET_MS });
+  if (r.error) throw new Error(`nurture ${args.join(' ')}: ${r.error.message}`);
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
@@ -31,7 +40,7 @@ describe('the nurture CLI, as a user runs it', () => {
     const again = nurture('users', 'add', 'me@example.com');
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/already registered/);
-  });
+  }, runs(3));
 
   it('changes settings with `users set`, validating them', () => {
     const bad = nurture('users', 'set', 'me@example.com', '--checkins', '11');
@@ -41,7 +50,7 @@ describe('the nurture CLI, as a user runs it', () => {
     expect(ok.stdout).toMatch(/digest on Wednesday at 07:00 Europe\/Berlin, 5 check-ins, confirmations off/);
     const [me] = JSON.parse(nurture('users', 'list', '--json').stdout) as { checkins: number; confirmations: boolean; digestDay: number }[];
     expect(me).toMatchObject({ checkins: 5, confirmations: false, digestDay: 3 });
-  });
+  }, runs(3));
 
   it('explains a note and a BCC’d mail with the JSON contract', async () => {
     const note = join(dir, 'note.eml');
@@ -54,7 +63,7 @@ describe('the nurture CLI, as a user runs it', () => {
     expect(n).toMatchObject({ kind: 'note', contacts: [{ email: 'jane@acme.com', name: 'Jane Doe' }] });
     expect(s).toMatchObject({ file: sent, messageId: '<cli1@example.com>', kind: 'outgoing', reason: null, from: 'me@example.com', contacts: [{ email: 'ana@corp.io', name: 'Ana' }] });
     for (const key of ['date', 'ownText', 'promises']) expect(s).toHaveProperty(key);
-  });
+  }, runs(1));
 
   it('ingests an mbox and lists the contacts as JSON; a second import changes nothing', async () => {
     const mbox = join(dir, 'Sent.mbox');
@@ -69,7 +78,7 @@ describe('the nurture CLI, as a user runs it', () => {
     expect(contacts.find((c) => c.email === 'ana@corp.io')?.count).toBe(2);
     expect(nurture('ingest', '--restart', mbox).status).toBe(0);
     expect(JSON.parse(nurture('contacts', '--json').stdout)).toEqual(contacts);
-  });
+  }, runs(5));
 });
 
 describe('npm start', () => {
@@ -85,7 +94,7 @@ describe('npm start', () => {
           if (err.includes('Press Ctrl+C')) ok(err);
         });
         child.once('exit', (code) => fail(new Error(`exited ${code}: ${err}`)));
-        setTimeout(() => fail(new Error(`no banner: ${err}`)), 20_000);
+        setTimeout(() => fail(new Error(`no banner: ${err}`)), RUN_BUDGET_MS);
       });
       const port = Number(/capture \(SMTP\)\s+127\.0\.0\.1:(\d+)/.exec(banner)?.[1]);
       expect(port).toBeGreaterThan(0);
@@ -96,7 +105,9 @@ describe('npm start', () => {
       const contacts = JSON.parse(nurture('contacts', '--json').stdout) as { email: string }[];
       expect(contacts.map((c) => c.email)).toContain('live@corp.io');
     } finally {
+      const exited = new Promise((ok) => child.once('exit', ok));
       child.kill('SIGTERM');
+      await exited;
     }
-  });
+  }, runs(4));
 });

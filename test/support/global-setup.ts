@@ -1,8 +1,15 @@
 /**
- * Once per test run. At the end, one loud line when tests were skipped because a program they need is missing
- * (see prerequisites.ts), so that a green run on a bare machine does not pass for a full one.
+ * Once per test run. Before: the `nurture` command is built as `npm ci` builds it (bin/build-cli.mjs), so the tests
+ * that run it test what ships, and none of them pays for a build. After: one loud line when tests were skipped because
+ * a program they need is missing (see prerequisites.ts), so that a green run on a bare machine does not pass for a
+ * full one.
  */
+import { buildCli, staleness } from '../../bin/build-cli.mjs';
 import { installCommand, missingPrerequisites } from '../../.ci/prerequisites.mjs';
+
+export async function setup(): Promise<void> {
+  if (staleness()) await buildCli();
+}
 
 export function teardown(): void {
   const missing = missingPrerequisites();
