@@ -47,7 +47,7 @@ describe('the nurture CLI, as a user runs it', () => {
     expect(bad.status).toBe(1);
     const ok = nurture('users', 'set', 'me@example.com', '--checkins', '5', '--confirmations', 'off', '--day', '3', '--hour', '7');
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/digest on Wednesday at 07:00 Europe\/Berlin, 5 check-ins, confirmations off/);
+    expect(ok.stdout).toMatch(/digest on Wednesday at 07:00 Europe\/Berlin, 5 check-ins, at most 7 items, confirmations off/);
     const [me] = JSON.parse(nurture('users', 'list', '--json').stdout) as { checkins: number; confirmations: boolean; digestDay: number }[];
     expect(me).toMatchObject({ checkins: 5, confirmations: false, digestDay: 3 });
   }, runs(3));
