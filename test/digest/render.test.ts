@@ -9,6 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDigest } from '../../functions/digest/render.ts';
 import { emptyDigest, HOSTILE_NAME, sampleDigest } from './sample-digest.ts';
 import { prerequisite } from '../support/prerequisites.ts';
+import { memoryLogger } from '#commons/logger';
+import { newUser } from '#domain/users';
+import { prepareDigest } from '../../functions/digest/digest-service.ts';
+import { importEnronHistory } from '../support/enron-history.ts';
+import { hasFixtures } from '../support/fixtures.ts';
+import { startTestStore } from '../support/local-store.ts';
 
 const CHROMIUM = prerequisite('chromium');
 const OUT = fileURLToPath(new URL('../.out/', import.meta.url));
@@ -146,4 +152,27 @@ describe.skipIf(CHROMIUM.skip)('digest in headless Chromium', () => {
       }
     }
   }
+
+  it.skipIf(!hasFixtures)('the first digest after importing 740 real sent mails fits in about two phone screens at 375px', async () => {
+    const ts = await startTestStore();
+    try {
+      const now = new Date('2026-11-30T07:00:00Z');
+      const user = newUser({ email: 'me@enron.example', name: 'Scott Hendrickson', tz: 'America/Chicago' }, now, 'u_enronrender');
+      await ts.store.createUser(user);
+      await importEnronHistory(ts.store, user, now, 'log@in.example.com');
+      const d = await prepareDigest({ store: ts.store, secret: new Uint8Array(32).fill(1), captureAddress: 'log@in.example.com', fromAddress: 'nurture@in.example.com', log: memoryLogger() }, user, now);
+      expect(d.model.sections.flatMap((x) => x.items).length).toBeGreaterThan(0);
+      expect(d.model.sections.flatMap((x) => x.items).length).toBeLessThanOrEqual(7);
+      const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+      const page = await context.newPage();
+      await page.route('**/*', (route) => route.abort());
+      await page.setContent(d.rendered.html, { waitUntil: 'load' });
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      await page.screenshot({ path: `${OUT}digest-enron-375.png`, fullPage: true });
+      await context.close();
+      expect(height / 812, `${height}px tall`).toBeLessThanOrEqual(2.3);
+    } finally {
+      await ts.stop();
+    }
+  }, 120_000);
 });
