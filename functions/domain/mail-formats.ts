@@ -52,7 +52,7 @@ export const WROTE_AT_END = new RegExp(`(?:(?<![\\p{L}\\p{M}])(?:${alternation(W
 
 /** Words that open a dated attribution: "On …", "Am …", "Le …", "El …", "Op …", "Il …", "W dniu …", "Dnia …"… */
 export const ATTRIBUTION_OPENER =
-  /^[-\s]*(?:on|am|le|el|em|op|il|den|på|dne|dňa|dnia|w dniu|в|у|le|la|den|kl\.|vào|στις|tanggal|pada)(?![\p{L}])/iu;
+  /^[-\s]*(?:on|am|le|el|em|op|il|den|på|dne|dňa|dnia|w dniu|в|у|la|kl\.|vào|στις|tanggal|pada)(?![\p{L}])/iu;
 
 /** Header names Outlook-style blocks use, per language ("Von:", "De :", "发件人：", "От:"…). */
 const HEADER_NAMES = [

@@ -94,7 +94,12 @@ const ADDRESS_COLON_END = /(?:@[\w-]+(?:\.[\w-]+)+|mailto:\S*)[>)\]"']*\s*[:：]
 const DATE_OR_TIME = /\d{1,2}[:.h]\d{2}|(?<!\d)(?:19|20)\d{2}(?!\d)|\d{4}年|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}/u;
 /** Gmail's bare "2016/7/20 Jane Doe <jane@x.com>" (CJK locales, older Gmail): a numeric date first, an address last. */
 const BARE_DATE_ADDRESS = /^\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\b.{0,120}<[^<>\s]+@[^<>\s]+>\s*[:：]?$/u;
+/** The same with nothing but an optional time and a name between: an attribution even without a quote under it. */
+const BARE_DATE_NAME_ADDRESS = /^\d{4}[/.-]\d{1,2}[/.-]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+[^<>@:]{1,60}<[^<>\s]+@[^<>\s]+>\s*[:：]?$/u;
 const DASHED = /^[-–—=]{2,}.*[-–—=]{2,}$/u;
+/** A person's name as attributions print it: one to four capitalised words ("Jana Nowak", "O'Brien", "J. Doe"). */
+const NAME_ONLY = /^\s*(?:["'“]?\p{Lu}[\p{L}'’.-]*["'”]?,?\s+){0,3}["'“]?\p{Lu}[\p{L}'’.-]*["'”]?\s*$/u;
+const NAME_THEN_COLON = /^\s*(?:["'“]?\p{Lu}[\p{L}'’.-]*["'”]?\s+){0,3}["'“]?\p{Lu}[\p{L}'’.-]*["'”]?\s*[:：]$/u;
 
 /**
  * Number of lines (1..3) starting at `i` that form an attribution line such as
@@ -105,14 +110,15 @@ export function attributionLength(lines: readonly string[], i: number): number {
   for (let n = 1; n <= MAX_ATTRIBUTION_LINES && i + n - 1 < lines.length; n++) {
     const line = stripQuotePrefix(lines[i + n - 1] ?? '').trim();
     if (n > 1 && line === '') return 0;
-    // A wrapped attribution starts with its date, address or opening word, never with a finished sentence.
-    if (n === 2 && !/[\d<@]/u.test(joined)) return 0;
+    // A wrapped attribution starts with its date or address (or its address opens the second line), never with a
+    // finished sentence.
+    if (n === 2 && !/[\d<@]/u.test(joined) && !/^(?:<|mailto:|\S+@)/iu.test(line)) return 0;
     if (n > 1 && /[.!?]$/u.test(joined)) return 0;
     joined = n === 1 ? line : `${joined} ${line}`;
     if (joined.length > 400) return 0;
     // Every attribution ends with a colon, between dashes, or with "wrote"; testing only those keeps the scan cheap.
     if ((/[:：]$/u.test(joined) || /^[-–—=]{2}/u.test(joined) || /wrote$/iu.test(joined)) && isAttribution(joined)) return n;
-    if (n === 1 && /^\d/u.test(joined) && BARE_DATE_ADDRESS.test(joined) && nextNonBlankIsQuoted(lines, i + 1)) return 1;
+    if (n === 1 && /^\d/u.test(joined) && (BARE_DATE_NAME_ADDRESS.test(joined) || (BARE_DATE_ADDRESS.test(joined) && nextNonBlankIsQuoted(lines, i + 1)))) return 1;
   }
   return 0;
 }
@@ -134,7 +140,16 @@ function isAttribution(raw: string): boolean {
   if (WROTE_AT_END.test(line)) return hasDate || hasAddress || opener || dashed;
   if (dashed && WROTE_WORD.test(line)) return hasDate || hasAddress;
   if (!/[:：]$/u.test(line)) return false;
-  if (WROTE_WORD.test(line)) return hasAddress && (hasDate || opener);
+  const verb = WROTE_WORD.exec(line);
+  if (verb) {
+    if (hasAddress && (hasDate || opener)) return true;
+    const before = line.slice(0, verb.index);
+    const after = line.slice(verb.index + verb[0].length);
+    // "Am 01.10.24 um 10:15 schrieb Jana Nowak:" (Thunderbird): a date before the verb, only a name after it.
+    if (DATE_OR_TIME.test(before) && NAME_THEN_COLON.test(after)) return true;
+    // "Jana Nowak schrieb am 01.10.2024 um 10:15:": a name before, a preposition and a date after.
+    return NAME_ONLY.test(before) && /^\s+\p{L}{1,6}\.?\s/u.test(after) && DATE_OR_TIME.test(after);
+  }
   return ADDRESS_COLON_END.test(line) && hasDate;
 }
 

@@ -38,14 +38,22 @@ describe('attributions whose verb comes last, or that have none', () => {
     ['wrapped over two lines, Gmail de', 'Am Di., 1. Okt. 2024 um 10:15 Uhr schrieb Jana Nowak <\njana@example.org>:'],
     ['wrapped with a mailto: form', 'Op di 1 okt. 2024 om 10:15 schreef Jana Nowak <\nmailto:jana@example.org>:'],
     ['verb alone on its own line', 'On Tue, 1 Oct 2024 at 10:15, Jana Nowak <jana@example.org>\nwrote:'],
+    ['Gmail mobile de, name first, "schrieb am" and the date last', 'Jana Nowak <jana@example.org> schrieb am Di., 1. Okt. 2024, 10:15:'],
+    ['the same with an Outlook <mailto:> form', 'Jana Nowak <jana@example.org<mailto:jana@example.org>> schrieb am Di., 1. Okt. 2024, 10:15:'],
+    ['name first, no address', 'Jana Nowak schrieb am 01.10.2024 um 10:15:'],
+    ['Thunderbird de, no address', 'Am 01.10.24 um 10:15 schrieb Jana Nowak:'],
+    ['K-9 Mail de, no date', 'Jana Nowak <jana@example.org> schrieb:'],
+    ['name alone, its address opening the next line', 'Jana Nowak\n<jana@example.org> schreef op 1 okt. 2024 10:15:'],
   ])('%s', (_client, attribution) => {
     expect(own(`${ANSWER}\n\n${attribution}\n\n${QUOTE}\n`)).toBe(ANSWER);
     // Clients that do not prefix the quote: the attribution alone ends the writer's words.
     expect(own(`${ANSWER}\n\n${attribution}\nCan we meet this week?\nJana\n`)).toBe(ANSWER);
   });
 
-  it('the bare "2016/7/20 Name <address>" of older Gmail, above a quote', () => {
+  it('the bare "2016/7/20 Name <address>" of older Gmail, above a quote, prefixed or not', () => {
     expect(own(`${ANSWER}\n\n2016/7/20 Jana Nowak <jana@example.org>\n\n${QUOTE}\n`)).toBe(ANSWER);
+    expect(own(`${ANSWER}\n\n2016/7/20 Jana Nowak <jana@example.org>\nCan we meet this week?\n`)).toBe(ANSWER);
+    expect(own(`${ANSWER}\n\n2016-07-20 9:41 Jana Nowak <jana@example.org>:\nCan we meet this week?\n`)).toBe(ANSWER);
   });
 
   it('keeps sentences that only look like attributions', () => {
@@ -54,6 +62,8 @@ describe('attributions whose verb comes last, or that have none', () => {
       'Something wrote:\nnothing else.',
       'Am Montag schrieb ich dir schon:\nbitte melde dich.',
       'Notes from 10:15: the deck is ready.',
+      'On 5/6 I wrote a long email to Bob about the budget:\nit still stands.',
+      'Call Jana Nowak <jana@example.org> on 1 Oct:\nshe has the numbers.',
     ]) expect(own(text)).toBe(text);
   });
 
