@@ -147,6 +147,8 @@ function isAgedOut(p: StoredPromise, today: string): boolean {
   return since < cutoff;
 }
 const NOTE_MAX_CHARS = 240;
+/** The sentence before a promise that says what its pronoun means, shortened to a glance. */
+const CONTEXT_MAX_CHARS = 90;
 const SUBJECT_MAX_CHARS = 70;
 
 const SECTION_TITLES: Record<DigestSectionKey, string> = {
@@ -586,7 +588,8 @@ function promiseDraft(p: StoredPromise, ctx: Ctx): Draft {
     contacts: [...p.to],
     // A note's promise may name nobody we know ("promised her…" with her name in another note).
     text: p.to.length ? `You promised ${peopleNames(p.to, ctx)}: “${p.text}”` : `You promised: “${p.text}”`,
-    why: promiseWhy(p, ctx),
+    // "I'll send them Friday": the sentence before says what "them" is.
+    why: p.context ? `after “${truncate(p.context, CONTEXT_MAX_CHARS)}” · ${promiseWhy(p, ctx)}` : promiseWhy(p, ctx),
     promiseId: p.id,
     ...(p.due < ctx.today ? { overdue: true } : {}),
   };

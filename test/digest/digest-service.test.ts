@@ -77,6 +77,15 @@ describe('a user who captured mail and wrote a note gets a digest that is right 
     expect(d.json.weekOf).toBe('2026-11-30');
   });
 
+  it('shows what a promise made with a pronoun is about: the sentence before it, kept at capture', async () => {
+    await capture([{ to: 'Jane Doe <jane@acme.com>', subject: 'figures', text: 'Hi Jane,\n\nThe Q3 figures are almost final. I will send them to you on Friday.\n\nBest,\nMe', date: new Date('2026-11-24T10:00:00Z'), messageId: '<ctx1@x>' }]);
+    const d = await prepareDigest(deps(), user, MONDAY_8);
+    const item = d.json.items.find((i) => i.section === 'promise');
+    expect(item?.text).toContain('send them');
+    expect(item?.why).toMatch(/^after “The Q3 figures are almost final\.” · due /);
+    expect(d.rendered.text).toContain('after “The Q3 figures are almost final.”');
+  });
+
   it('signs the Reply-To for this user and week, and builds a complete MIME message', async () => {
     await capture([{ to: 'jane@acme.com', subject: 'x', text: "I'll send you the report tomorrow.", date: new Date('2026-11-20T10:00:00Z'), messageId: '<r1@x>' }]);
     const d = await prepareDigest(deps(), user, MONDAY_8);

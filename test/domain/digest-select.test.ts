@@ -364,6 +364,11 @@ describe('promises', () => {
     expect(m.leftOut).toBeUndefined();
   });
 
+  it('says what a pronoun in a promise stands for, from the sentence before it', () => {
+    const m = digest({ contacts, promises: [promise('them', { text: 'I’ll send them Friday.', context: 'The Q3 figures are almost final.' })] });
+    expect(section(m, 'promise')[0]?.why).toBe('after “The Q3 figures are almost final.” · due Fri 4 Dec, in 4 days · promised 6 days ago');
+  });
+
   it('quotes a promise made to nobody known without inventing a "someone"', () => {
     const m = digest({ contacts, promises: [promise('anon', { to: [], text: 'Promised her the app link.' })] });
     expect(section(m, 'promise')[0]?.text).toBe('You promised: “Promised her the app link.”');
