@@ -72,7 +72,11 @@ function world(seed: number, size: number, hot = 0, paused = false): World {
       replies: Math.floor(r() * (count + 1)),
       ...(met ? { metAt: iso(last) } : {}),
       notes: r() < 0.05 ? [{ date: iso(last), text: `Note about ${email}` }] : [],
-      ...(r() < 0.1 ? { lastSuggested: iso(now - r() * 30 * DAY), ignoredSuggestions: Math.floor(r() * 4) } : {}),
+      // Suggested within the six-week rest, or longer ago (rested: back only after the fresh ones).
+      ...(r() < 0.15 ? { lastSuggested: iso(now - r() * 90 * DAY), ignoredSuggestions: Math.floor(r() * 4) } : {}),
+      ...(r() < 0.7 ? { firstVia: pick(['personal', 'group', 'cc'] as const) } : {}),
+      // Months beyond the recent dates: a longer relationship than the last 24 mails show.
+      ...(r() < 0.5 ? { months: [...new Set([...recentDates.map((d) => d.slice(0, 7)), ...Array.from({ length: Math.floor(r() * 20) }, (_, k) => iso(last - (k + 1) * 40 * DAY).slice(0, 7))])] } : {}),
       ...(r() < 0.03 ? { skipUntil: iso(now + (r() < 0.5 ? 1 : -1) * 20 * DAY) } : {}),
       ...(r() < 0.03 ? { checkedInAt: iso(now - r() * 90 * DAY) } : {}),
       ...(r() < 0.1 ? { coRecipients: [`c${Math.floor(r() * size)}@org${Math.floor(r() * 40)}.example`] } : {}),
@@ -158,6 +162,29 @@ describe('the digest reads only candidate contacts, and selects exactly what it 
     expect(model.sections.map((s) => s.key)).toContain('followup');
     // Reading candidates is the point: with thousands of contacts, far fewer are read than all of them.
     if (size >= 4_000) expect(digestCost).toBeLessThan(everyContactCost * 0.8);
+  });
+
+  it('stays exact when every regular has been suggested: rested regulars, then people without a rhythm, fill the places', async () => {
+    const w = world(7, 2_000);
+    const r = rng(77);
+    // Regulars were all suggested and ignored: most still resting, a few rested (back in oldest-first order).
+    let rested = 0;
+    const contacts = w.contacts.map((c) =>
+      c.recentDates.length >= 3 ? { ...c, lastSuggested: new Date(NOW.getTime() - (r() < 0.99 || rested++ >= 3 ? 20 : 43 + r() * 30) * DAY).toISOString() } : c,
+    );
+    const user = { ...w.user, checkins: 10, maxItems: 30 };
+    const { store } = ts;
+    await store.createUser(user);
+    await store.saveContactsInBulk(user.userId, contacts.map((contact) => ({ contact, version: 0 })));
+    await store.putInteractions(user.userId, w.interactions);
+    const stored = await store.listContacts(user.userId);
+    const expected = selectedFromEverything({ ...w, user, contacts }, stored, []);
+    const { model } = await prepareDigest({ store, secret: new Uint8Array(32).fill(3), captureAddress: 'log@in.example.com', fromAddress: 'n@in.example.com', log: memoryLogger() }, user, NOW);
+    expect(model).toEqual(expected);
+    const checkins = model.items.filter((i) => i.section === 'checkin').flatMap((i) => i.contacts);
+    const noRhythm = checkins.filter((e) => (contacts.find((c) => c.email === e)?.recentDates.length ?? 0) < 3);
+    expect(checkins.length).toBeGreaterThan(noRhythm.length); // rested regulars first…
+    expect(noRhythm.length).toBeGreaterThan(0); // …then people without a rhythm
   });
 
   it('stays exact when a promised introduction names, by name only, the contact who would be the one check-in', async () => {
