@@ -9,9 +9,9 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import juice from 'juice';
 import { DateTime } from 'luxon';
 import type { DigestItem, DigestModel, DigestSectionKey } from '../domain/digest-select.ts';
+import { inlineStyles } from './inline-styles.ts';
 
 export interface RenderOptions {
   /** The signed Reply-To address: each reply example in the HTML is a mailto: link to it, pre-filled. */
@@ -49,16 +49,15 @@ const textTemplate = compileText();
 
 export function renderDigest(model: DigestModel, opts: RenderOptions): RenderedDigest {
   const view = viewModel(model, opts);
-  const html = juice(htmlTemplate(view), {
-    // Dark-mode and narrow-screen rules stay in <style>; everything else is inlined for clients that strip it.
-    preserveMediaQueries: true,
-    removeStyleTags: true,
-    applyWidthAttributes: true,
-    applyHeightAttributes: false,
-    preserveImportant: true,
-  });
+  // Dark-mode and narrow-screen rules stay in <style>; everything else is inlined for clients that strip it.
+  const html = inlineStyles(htmlTemplate(view));
   const text = `${textTemplate(view).replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n\n').trim()}\n`;
   return { subject: model.subject, html, text };
+}
+
+/** The HTML part before its CSS is inlined: what the inliner's equivalence test starts from. */
+export function digestHtmlBeforeInlining(model: DigestModel, opts: RenderOptions): string {
+  return htmlTemplate(viewModel(model, opts));
 }
 
 interface CommandHelp {

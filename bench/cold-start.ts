@@ -1,0 +1,54 @@
+/**
+ * `npx tsx bench/cold-start.ts`: the Lambdas' cold start as deployed — the stack is synthesized with real esbuild
+ * bundling (as `cdk synth` does), and each function's asset (`index.mjs`, the file Lambda loads) is measured:
+ * its size, and its module init (import of the bundle, top-level code included) in 7 fresh Node processes, median.
+ * Each process runs the bundle from a copy laid out as Lambda does, with the function's environment set.
+ * Goal (issue 13): capture and send < 150 ms and < 1 MB.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { NurtureStack } from '../lib/nurture-stack.ts';
+import { machine, table } from './support.ts';
+
+const outdir = mkdtempSync(join(tmpdir(), 'nurture-cold-'));
+const app = new App({ outdir });
+const stack = new NurtureStack(app, 'Nurture', { domain: 'in.nurture.test' });
+const assembly = app.synth();
+const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
+
+const ENV = {
+  AWS_REGION: 'eu-west-1',
+  TABLE_NAME: 't',
+  SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:k',
+  CAPTURE_ADDRESS: 'log@in.nurture.test',
+  FROM_ADDRESS: 'nurture@in.nurture.test',
+  RAW_MAIL_BUCKET: 'b',
+  DIGEST_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q',
+  POWERTOOLS_SERVICE_NAME: 'bench',
+};
+
+const rows = [];
+for (const name of ['Capture', 'Send', 'Dispatch', 'Unsubscribe', 'Feedback']) {
+  const [, fn] = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(name))!;
+  const asset = join(outdir, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+  const task = join(mkdtempSync(join(tmpdir(), 'nurture-task-')), 'task');
+  cpSync(asset, task, { recursive: true });
+  const file = join(task, 'index.mjs');
+  const loads: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, ...ENV },
+    });
+    if (r.status !== 0) throw new Error(`${name}: ${r.stderr}`);
+    loads.push(Number(r.stdout.trim()));
+  }
+  loads.sort((a, b) => a - b);
+  rows.push({ function: name, 'index.mjs KB': (statSync(file).size / 1024).toFixed(0), 'module init ms (median of 7)': loads[3]!.toFixed(0), 'min ms': loads[0]!.toFixed(0), 'max ms': loads[6]!.toFixed(0) });
+}
+console.log(`Machine: ${machine()}\n`);
+console.log('Lambda cold start, synthesized assets (cdk synth bundling: esbuild, minified ESM, node22)');
+console.log(table(rows));
