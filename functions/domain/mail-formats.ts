@@ -120,7 +120,8 @@ export const FORWARD_INTRO =
 const SENT = [
   'sent', 'envoyé', 'gesendet', 'enviado', 'inviato', 'verzonden', 'verstuurd', 'sendt', 'skickat', 'lähetetty',
   'wysłane', 'wysłano', 'odesláno', 'odoslané', 'отправлено', 'надіслано', 'изпратено', 'gönderildi', 'küldve',
-  'küldte', 'trimis', 'poslano', 'poslato', 'απεστάλη', 'στάλθηκε', 'enviat', 'sendur',
+  'küldte', 'trimis', 'poslano', 'poslato', 'απεστάλη', 'στάλθηκε', 'εστάλη', 'enviat', 'sendur', 'gửi', 'dikirim',
+  'נשלח', 'أرسلت', 'أُرسلت',
 ] as const;
 /** "from/with/via" after "sent", per language. */
 const SENT_PREPOSITION = [
@@ -135,8 +136,8 @@ const SENT_FIRST = new RegExp(`^\\s*(?:${alternation(SENT)})\\s+(?:${alternation
 const SENT_AT_EDGE = new RegExp(`^\\s*(?:${alternation(SENT)})(?![\\p{L}])|(?<![\\p{L}])(?:${alternation(SENT)})\\s*[.!]?\\s*$`, 'iu');
 /** Devices and the generic words for them that footers name ("Von meinem Samsung Galaxy Smartphone gesendet"). */
 const DEVICE = /(?<![\p{L}])(?:iphone|ipad|ipod|android|blackberry|samsung|galaxy|huawei|xiaomi|pixel(?![\p{L}])|nokia|windows phone|mail for windows|mobile|smartphone|handy|mobil|móvil|cellulare|telefon|телефон|смартфон|устройств|device|gerät|appareil|dispositivo|apparaat|enhet|laite)/iu;
-/** Footers in scripts without spaces: "iPhoneから送信", "从我的iPhone发送", "從我的 iPhone 傳送", "iPhone에서 보냄". */
-const CJK_FOOTER = /^\s*(?:.{1,30}から送信|从我的.{1,30}发送|從我的.{1,30}傳送|.{1,30}에서 보냄|.{1,30}에서 보냈습니다)\s*$/u;
+/** Footers in scripts without spaces: "iPhoneから送信", "从我的iPhone发送", "发自我的iPhone", "從我的 iPhone 傳送", "iPhone에서 보냄". */
+const CJK_FOOTER = /^\s*(?:.{1,30}から送信|从我的.{1,30}发送|從我的.{1,30}傳送|[发發]自我的.{1,30}|.{1,30}에서 보냄|.{1,30}에서 보냈습니다)\s*$/u;
 /** App footers that carry no verb of sending: "Get Outlook for iOS", "Outlook für Android herunterladen". */
 const OUTLOOK_APP = /^\s*(?:\S+\s+){0,3}outlook\s+(?:\S+\s+){0,2}(?:ios|android)(?:\s+\S+){0,2}\s*[.<]?/iu;
 /** Mobile mail apps whose footer is a sentence of its own ("… mit K-9 Mail gesendet. Bitte entschuldigen …"). */

@@ -174,14 +174,15 @@ const NOTES_FROM_LINE = /\bon\s+\d{1,2}\/\d{1,2}\/\d{2,4}\s+\d{1,2}:\d{2}(?::\d{
  * the next few lines, allowing wrapped values and blank lines in between (Enron/Lotus Notes double-spaces them).
  */
 export function isHeaderBlockStart(lines: readonly string[], i: number): boolean {
-  const first = stripQuotePrefix(lines[i] ?? '');
-  if (!/[:：]/u.test(first.slice(0, 48)) && !NOTES_FROM_LINE.test(first)) return false;
+  const first = headerProbe(lines[i] ?? '');
+  const notesFrom = isProbed(lines[i] ?? '') && NOTES_FROM_LINE.test(first);
+  if (!/[:：]/u.test(first.slice(0, 48)) && !notesFrom) return false;
   const startsWithHeader = HEADER_LINE.test(first);
-  if (!startsWithHeader && !NOTES_FROM_LINE.test(first)) return false;
-  let headers = startsWithHeader ? 1 : 1;
+  if (!startsWithHeader && !notesFrom) return false;
+  let headers = 1;
   let strong = STRONG_HEADER.test(first) || !startsWithHeader;
   for (let j = i + 1; j < lines.length && j <= i + 8; j++) {
-    const line = stripQuotePrefix(lines[j] ?? '');
+    const line = headerProbe(lines[j] ?? '');
     if (HEADER_LINE.test(line)) {
       headers++;
       strong ||= STRONG_HEADER.test(line);
@@ -191,7 +192,18 @@ export function isHeaderBlockStart(lines: readonly string[], i: number): boolean
   return false;
 }
 
+/**
+ * A header line is known by its start ("To:\tJane…, 2,000 more characters"), so a long one is tested on its first
+ * characters only: Notes-era header blocks list hundreds of recipients on one line.
+ */
+function headerProbe(line: string): string {
+  return stripQuotePrefix(line.length > MAX_PROBE_CHARS ? line.slice(0, 200) : line);
+}
+
 function stripQuotePrefix(line: string): string {
+  // Most lines start with a letter: skip the regex for them (this runs for every line a header block is sought in).
+  const first = line.charAt(0);
+  if (first !== '>' && first.trim() !== '') return line;
   return line.replace(/^[\s>]*/u, (m) => (m.includes('>') ? '' : m));
 }
 
@@ -199,13 +211,16 @@ const isQuotedLine = (line: string): boolean => /^\s*>/u.test(line);
 const isBlank = (line: string): boolean => line.trim() === '';
 const isProbed = (line: string): boolean => line.length <= MAX_PROBE_CHARS;
 
+/** "| ", "» ", "› ", a full-width "＞", or Supercite's initials ("JN> ", Emacs/Gnus). */
+const ALT_QUOTE_PREFIX = /^\s*([|»›＞]|\p{Lu}{1,4}>)/u;
+
 /**
- * Quote prefixes other than ">" some clients and mailing-list tools use ("| ", "» ", "› "). A line counts as quoted
+ * Quote prefixes other than ">" some clients and mailing-list tools use ("| ", "» ", "› ", "JN> "). A line counts as quoted
  * by one only inside a run of two or more lines with the same prefix (or right under an attribution), so a single
  * "| " in prose stays prose; a Markdown table row ("| a | b |") is never a quote.
  */
 function altQuotePrefix(line: string): string | null {
-  const m = /^\s*([|»›＞])/u.exec(line);
+  const m = ALT_QUOTE_PREFIX.exec(line);
   if (!m) return null;
   if (m[1] === '|' && /\|\s*$/u.test(line) && line.trim().length > 1) return null;
   return m[1] ?? null;
@@ -373,7 +388,7 @@ export function textAboveQuote(input: MailBody): string {
   const out: string[] = [];
   for (let k = from; k < cut; k++) {
     const line = lines[k] ?? '';
-    if (quoted[k]) out.push(isQuotedLine(line) ? line : `> ${line.replace(/^\s*[|»›＞]?\s?/u, '')}`);
+    if (quoted[k]) out.push(isQuotedLine(line) ? line : `> ${line.replace(ALT_QUOTE_PREFIX, '').replace(/^\s/u, '')}`);
     else if (ownLines.has(k) || isBlank(line)) out.push(line);
   }
   return out.join('\n');
@@ -414,6 +429,7 @@ function scanReply(input: MailBody): Scan {
       continue;
     }
     if (!isProbed(line)) {
+      if (isHeaderBlockStart(lines, i)) return done(headingAbove(lines, i, from));
       ownLines.add(i);
       continue;
     }

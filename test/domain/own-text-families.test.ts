@@ -119,6 +119,8 @@ describe('mobile and app footers, in many languages, stacked', () => {
     ['Lähetetty iPhonesta'],
     ['iPhoneから送信'],
     ['Get Outlook for Android'],
+    ['发自我的iPhone'],
+    ['Εστάλη από το iPhone μου'],
     ['Outlook für iOS beziehen'],
     ['Sent from my Android device with K-9 Mail. Please excuse my brevity.'],
     ['Diese Nachricht wurde von meinem Android-Gerät mit K-9 Mail gesendet.'],
@@ -196,6 +198,11 @@ describe('inline replies and notification blocks quoted with a prefix other than
     expect(own(mail)).toBe('Thanks, I will answer her tomorrow.');
   });
 
+  it('Supercite initials ("JN> ") and "» " work the same way', () => {
+    expect(own('JN> Can we meet on Thursday?\nJN> Or is Friday better?\n\nThursday.\n')).toBe('Thursday.');
+    expect(own('» Can we meet on Thursday?\n» Or is Friday better?\n\nThursday.\n')).toBe('Thursday.');
+  });
+
   it('a Markdown table and a single "|" line stay the writer’s', () => {
     const table = 'Plan:\n\n| day | task |\n| Mon | call |\n| Tue | sign |';
     expect(own(table)).toBe(table);
@@ -221,6 +228,8 @@ describe('reply commands act only on the user’s own words, in each family’s 
     ['stacked footers', `done 2\n\nSent from my Android device with K-9 Mail. Please excuse my brevity.\nGet Outlook for Android\n\n${unprefixed}`],
     ['Outlook zh headers', `done 2\n\n发件人: Nurture <reply+abc@in.example.com>\n发送时间: 2026年11月30日 8:00\n主题: Your week\n\n${unprefixed}`],
     ['quoted with "| "', `done 2\n\n${prefixed('| ')}`],
+    ['quoted with Supercite initials', `done 2\n\n${prefixed('NU> ')}`],
+    ['Chinese iPhone footer', `done 2\n\n发自我的iPhone\n\n${unprefixed}`],
   ])('%s: "done 2" only', (_layout, mail) => {
     expect(brief(mail)).toEqual(['done 2']);
   });

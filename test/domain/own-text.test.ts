@@ -170,6 +170,13 @@ describe('limits', () => {
     expect(splitReply({ text: `Fine by me.\n${long}\n> quoted`, html: null }).own).toContain('x'.repeat(1000));
   });
 
+  it('a header block whose To: line lists thousands of characters of recipients is still a header block', () => {
+    const to = Array.from({ length: 120 }, (_, k) => `Person ${k}/HOU/ECT@ECT`).join(', ');
+    expect(to.length).toBeGreaterThan(MAX_PROBE_CHARS);
+    const mail = `Please fill in the survey below.\n\nTo:\t${to}\n\ncc:\t \n\nSubject:\tSurvey\n\nFull Name:`;
+    expect(extractOwnText({ text: mail, html: null })).toBe('Please fill in the survey below.');
+  });
+
   it('returns empty own text for a mail that is only a forward', () => {
     expect(extractOwnText({ text: '---------- Forwarded message ---------\nFrom: A <a@x.com>\nSubject: hi\n\nbody', html: null })).toBe('');
   });
