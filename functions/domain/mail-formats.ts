@@ -107,7 +107,7 @@ export const STRONG_HEADER = headerLine(STRONG_HEADER_NAMES);
 
 /** "-----Original Message-----" and "Forwarded message" separators: the words they are made of. */
 export const SEPARATOR_WORDS =
-  /(?:original|forward|message|nachricht|ursprüngliche|weitergeleitet|origine|transféré|mensaje|reenviado|messaggio|inoltrato|bericht|doorgestuurd|oorspronkelijk|besked|oprindelig|meddelelse|meddelande|ursprungligt|vidarebefordrat|melding|opprinnelig|videresendt|viesti|alkuperäinen|välitetty|wiadomość|oryginalna|przekazana|сообщение|пересылаемое|исходное|переслане|повідомлення|mensagem|encaminhada|původní|zpráva|přeposlaná|eredeti|üzenet|továbbított|ileti|iletilen|μήνυμα|mesaj|redirecționat|reply|forwarded by|転送|元のメッセージ|转发|原始邮件|轉寄|原始郵件|전달|원본 메시지)/iu;
+  /(?:original|forward|message|nachricht|ursprüngliche|weitergeleitet|origine|transféré|mensaje|reenviado|messaggio|inoltrato|bericht|doorgestuurd|oorspronkelijk|besked|oprindelig|meddelelse|meddelande|ursprungligt|vidarebefordrat|melding|opprinnelig|videresendt|viesti|alkuperäinen|välitetty|wiadomość|wiadomości|oryginalna|przekazana|przekazywanej|сообщение|сообщения|пересылаемое|переадресованного|исходное|переслане|повідомлення|mensagem|encaminhada|původní|zpráva|přeposlaná|eredeti|üzenet|továbbított|ileti|iletilen|μήνυμα|mesaj|redirecționat|reply|forwarded by|転送|元のメッセージ|转发|原始邮件|轉寄|原始郵件|전달|원본 메시지)/iu;
 
 /** Lines that start a forwarded message without dashes ("Begin forwarded message:", "Début du message réexpédié :"). */
 export const FORWARD_INTRO =

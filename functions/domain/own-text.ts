@@ -18,8 +18,8 @@ export const MAX_HTML_CHARS = 1_000_000;
  * adversarial input (a 200 KB line costs one length check, not a regex scan).
  */
 export const MAX_PROBE_CHARS = 1_000;
-/** Lines an attribution ("On …, X <x@y> wrote:") may be wrapped over. */
-const MAX_ATTRIBUTION_LINES = 3;
+/** Lines an attribution ("On …, X <x@y> wrote:") may be wrapped over ("… Jana <" / "mailto:jana@x.org" / "> wrote:"). */
+const MAX_ATTRIBUTION_LINES = 4;
 /** Lines after a sign-off / signature delimiter that can still be a signature block. */
 const MAX_SIGNATURE_LINES = 12;
 
@@ -458,8 +458,9 @@ function scanReply(input: MailBody): Scan {
 }
 
 /**
- * Where a header block's heading starts: clients put a rule ("________", "======", " ------") and sometimes a
- * dated label ("Message du : 12/12/2016 13:20") above "From:/De :"; both belong to the quote, not to the writer.
+ * Where a header block's heading starts: clients put a rule ("________", "======", " ------"), a dated label
+ * ("Message du : 12/12/2016 13:20") or a short forward heading ("Begin forwarded message:" in any language) above
+ * "From:/De :"; they belong to the quote, not to the writer.
  */
 function headingAbove(lines: readonly string[], i: number, from: number): number {
   let start = i;
@@ -470,7 +471,9 @@ function headingAbove(lines: readonly string[], i: number, from: number): number
     const rule = /^[-_=—–*]{3,}$/u.test(line);
     // The label sits right on the block or its rule, and holds a date: "Message du : 12/12/2016 13:20".
     const datedLabel = j === start - 1 && line.length <= 60 && /^[^:：]{1,30}[:：]\s*\S/u.test(line) && DATE_OR_TIME.test(line) && !/[.!?]$/u.test(line);
-    if (!rule && !datedLabel) break;
+    // A short heading naming a forward, in a language the intro list lacks: "Początek przekazywanej wiadomości:".
+    const forwardIntro = line.length <= 60 && /[:：]$/u.test(line) && !line.includes(',') && line.split(/\s+/u).length <= 5 && SEPARATOR_WORDS.test(line);
+    if (!rule && !datedLabel && !forwardIntro) break;
     start = j;
   }
   return start;

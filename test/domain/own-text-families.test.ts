@@ -38,6 +38,7 @@ describe('attributions whose verb comes last, or that have none', () => {
     ['wrapped over two lines, Gmail de', 'Am Di., 1. Okt. 2024 um 10:15 Uhr schrieb Jana Nowak <\njana@example.org>:'],
     ['wrapped with a mailto: form', 'Op di 1 okt. 2024 om 10:15 schreef Jana Nowak <\nmailto:jana@example.org>:'],
     ['verb alone on its own line', 'On Tue, 1 Oct 2024 at 10:15, Jana Nowak <jana@example.org>\nwrote:'],
+    ['wrapped over four lines with a mailto: form', 'On Tue, 1 Oct 2024 at 10:15 PM Jana Nowak\n<\nmailto:jana@example.org\n> wrote:'],
     ['Gmail mobile de, name first, "schrieb am" and the date last', 'Jana Nowak <jana@example.org> schrieb am Di., 1. Okt. 2024, 10:15:'],
     ['the same with an Outlook <mailto:> form', 'Jana Nowak <jana@example.org<mailto:jana@example.org>> schrieb am Di., 1. Okt. 2024, 10:15:'],
     ['name first, no address', 'Jana Nowak schrieb am 01.10.2024 um 10:15:'],
@@ -152,6 +153,13 @@ describe('mails that are only a forward or only a quote', () => {
   it('the one line above a forward is the writer’s own text', () => {
     expect(own('FYI, see below.\n\n---------- Forwarded message ---------\nFrom: Jana Nowak <jana@example.org>\nDate: Tue, 1 Oct 2024\nSubject: Contract\n\nPlease sign by Friday.\n')).toBe('FYI, see below.');
     expect(own('FYI\n\nBegin forwarded message:\n\nFrom: Jana Nowak <jana@example.org>\nSubject: Contract\n\nPlease sign by Friday.\n')).toBe('FYI');
+  });
+
+  it('a short forward heading in any language belongs to the forward, not to the writer', () => {
+    for (const heading of ['Początek przekazywanej wiadomości:', 'Начало переадресованного сообщения:', 'Anfang der weitergeleiteten Nachricht:']) {
+      expect(own(`Zur Info.\n\n${heading}\n\nVon: Jana Nowak <jana@example.org>\nBetreff: Vertrag\n\nBitte bis Freitag.\n`)).toBe('Zur Info.');
+    }
+    expect(own('FYI, see the forwarded message below:\n\nFrom: Jana Nowak <jana@example.org>\nSubject: Contract\n\nPlease sign.\n')).toBe('FYI, see the forwarded message below:');
   });
 
   it('a mail that is nothing but a quote or a forward has no own text', () => {
