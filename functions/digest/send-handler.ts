@@ -5,7 +5,8 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+// zod/mini: the same validation as zod's chained API at a fraction of its size in the bundle (cold start).
+import * as z from 'zod/mini';
 import { createDocumentClient } from '#adapters/dynamo-client';
 import { sesMailer } from '#adapters/mailer';
 import { loadSecret } from '#adapters/secrets';
@@ -15,7 +16,7 @@ import { powertoolsLogger } from '#commons/logger';
 import { startOnce } from '#commons/startup';
 import { sendDigest, type DigestDeps } from './digest-service.ts';
 
-const Body = z.object({ userId: z.string().regex(/^u_[a-z0-9]{4,40}$/), at: z.string().datetime().optional() });
+const Body = z.object({ userId: z.string().check(z.regex(/^u_[a-z0-9]{4,40}$/)), at: z.optional(z.iso.datetime()) });
 
 /**
  * Time one digest may need (load, render, send with its retries). A record started with less left could be cut off
