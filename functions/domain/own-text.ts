@@ -211,8 +211,8 @@ const isQuotedLine = (line: string): boolean => /^\s*>/u.test(line);
 const isBlank = (line: string): boolean => line.trim() === '';
 const isProbed = (line: string): boolean => line.length <= MAX_PROBE_CHARS;
 
-/** "| ", "» ", "› ", a full-width "＞", or Supercite's initials ("JN> ", Emacs/Gnus). */
-const ALT_QUOTE_PREFIX = /^\s*([|»›＞]|\p{Lu}{1,4}>)/u;
+/** "| ", "» ", "› ", a full-width "＞", an HTML-escaped "&gt;", or Supercite's initials ("JN> ", Emacs/Gnus). */
+const ALT_QUOTE_PREFIX = /^\s*([|»›＞]|&gt;|\p{Lu}{1,4}>)/u;
 
 /**
  * Quote prefixes other than ">" some clients and mailing-list tools use ("| ", "» ", "› ", "JN> "). A line counts as quoted

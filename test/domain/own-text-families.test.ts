@@ -206,7 +206,8 @@ describe('inline replies and notification blocks quoted with a prefix other than
     expect(own(mail)).toBe('Thanks, I will answer her tomorrow.');
   });
 
-  it('Supercite initials ("JN> ") and "» " work the same way', () => {
+  it('Supercite initials ("JN> "), "» " and an HTML-escaped "&gt; " work the same way', () => {
+    expect(own('&gt; Can we meet on Thursday?\n&gt; Or is Friday better?\n\nThursday.\n')).toBe('Thursday.');
     expect(own('JN> Can we meet on Thursday?\nJN> Or is Friday better?\n\nThursday.\n')).toBe('Thursday.');
     expect(own('» Can we meet on Thursday?\n» Or is Friday better?\n\nThursday.\n')).toBe('Thursday.');
   });
