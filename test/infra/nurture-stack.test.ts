@@ -2,15 +2,23 @@
  * The stack's security and reliability properties, one assertion per property, on a template synthesized
  * once (with real esbuild bundling, so the bundles are checked too). cdk-nag runs here as in `cdk synth`.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import sesLocal from 'aws-ses-v2-local';
+import S3rver from 's3rver';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DISPATCH_MARK, LOCAL_INDEX, DUE_INDEX, TABLE_DEFINITION, TTL_ATTRIBUTE } from '#adapters/table-schema';
+import { startTestStore, testUser } from '../support/local-store.ts';
+import { composeMail } from '../support/mail.ts';
+import { sesEvent } from '../support/ses-event.ts';
 import { allStatements, asArray, synthNurture, TEST_DOMAIN, type Synthesized } from './synth.ts';
 
 type Json = Record<string, any>;
@@ -388,8 +396,9 @@ describe('cdk-nag AwsSolutions', () => {
   });
 });
 
+const assetDir = (fn: (typeof FUNCTIONS)[number]): string => join(s.outdir, `asset.${String(resources[fnId(fn)]!.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+
 describe('bundles', () => {
-  const assetDir = (fn: (typeof FUNCTIONS)[number]): string => join(s.outdir, `asset.${String(resources[fnId(fn)]!.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
 
   it('each function is a minified ESM bundle with a source map', () => {
     for (const fn of FUNCTIONS) {
@@ -427,4 +436,63 @@ it('tripwire: the set of resources (ids and types) only changes on purpose', () 
     .map(([id, r]) => `${id.replace(/[0-9A-F]{8}$/, '')} ${r.Type}`)
     .sort();
   expect(summary).toMatchSnapshot();
+});
+
+// The synthesized capture bundle, run as Lambda would run it, against local implementations of what it calls:
+// S3 (s3rver), DynamoDB (dynalite), Secrets Manager (a stand-in answering GetSecretValue) and SESv2
+// (aws-ses-v2-local). The SDK reaches them through its standard AWS_ENDPOINT_URL_<SERVICE> settings, so the bundle
+// is not changed for the test; nothing can reach AWS (dummy credentials, local endpoints only).
+describe('the capture bundle end to end against local services', () => {
+  it('captures a BCC’d mail from the raw-mail bucket into the table', async () => {
+    const store = await startTestStore();
+    const dir = mkdtempSync(join(tmpdir(), 's3rver-'));
+    const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir });
+    const { port: s3Port } = await s3rver.run();
+    const secrets = createServer((req, res) => {
+      const target = req.headers['x-amz-target'];
+      res.setHeader('content-type', 'application/x-amz-json-1.1');
+      res.end(JSON.stringify(target === 'secretsmanager.GetSecretValue' ? { ARN: 'arn', Name: 'k', SecretString: 'k'.repeat(64) } : {}));
+    });
+    await new Promise<void>((ok) => secrets.listen(0, '127.0.0.1', ok));
+    const ses = await sesLocal({ host: '127.0.0.1', port: 0 });
+    const saved = { ...process.env };
+    try {
+      const user = testUser({ userId: 'u_bundle01', email: 'me@example.org', aliases: [] });
+      await store.store.createUser(user);
+      const s3 = new S3Client({ endpoint: `http://127.0.0.1:${s3Port}`, region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+      await s3.send(new CreateBucketCommand({ Bucket: 'raw-mail' }));
+      const raw = await composeMail({ from: 'Me <me@example.org>', to: 'Jane Doe <jane@acme.com>', subject: 'Offsite', text: 'See you there.', messageId: '<bundle1@example.org>' });
+      await s3.send(new PutObjectCommand({ Bucket: 'raw-mail', Key: 'raw/ses-bundle-1', Body: raw }));
+
+      Object.assign(process.env, {
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Port}`,
+        AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`,
+        AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${(ses.address() as AddressInfo).port}`,
+        ...resources[fnId('Capture')]!.Properties.Environment.Variables,
+        TABLE_NAME: store.tableName,
+        SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:k',
+        RAW_MAIL_BUCKET: 'raw-mail',
+        CONFIGURATION_SET: 'digests',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      });
+      const task = join(mkdtempSync(join(tmpdir(), 'nurture-task-')), 'task');
+      cpSync(assetDir('Capture'), task, { recursive: true });
+      const { handler } = (await import(pathToFileURL(join(task, 'index.mjs')).href)) as { handler: (e: unknown) => Promise<{ outcomes: unknown[] }> };
+      const out = await handler(sesEvent({ messageId: 'ses-bundle-1', from: 'Me <me@example.org>', recipients: [`log@${TEST_DOMAIN}`] }));
+      expect(out.outcomes).toEqual([{ messageId: '<bundle1@example.org>', kind: 'outgoing', reason: null }]);
+      expect((await store.store.listContacts(user.userId)).map((c) => [c.email, c.name])).toEqual([['jane@acme.com', 'Jane Doe']]);
+    } finally {
+      process.env = saved;
+      await new Promise<void>((ok) => ses.close(() => ok()));
+      ses.closeAllConnections?.();
+      await new Promise<void>((ok) => secrets.close(() => ok()));
+      await s3rver.close();
+      await store.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
