@@ -99,6 +99,8 @@ const BARE_DATE_NAME_ADDRESS = /^\d{4}[/.-]\d{1,2}[/.-]\d{1,2}(?:\s+\d{1,2}:\d{2
 const DASHED = /^[-–—=]{2,}.*[-–—=]{2,}$/u;
 /** A person's name as attributions print it: one to four capitalised words ("Jana Nowak", "O'Brien", "J. Doe"). */
 const NAME_ONLY = /^\s*(?:["'“]?\p{Lu}[\p{L}'’.-]*["'”]?,?\s+){0,3}["'“]?\p{Lu}[\p{L}'’.-]*["'”]?\s*$/u;
+/** What follows the verb when the date comes after it: "schrieb am …", "schreef (het volgende) op …", "wrote on …". */
+const PREPOSITION_AFTER_VERB = /^\s+(?:het volgende\s+)?(?:am|op|on|le|el|em|il|den|dne|dnia|w dniu|в|у|på|at|um)\s/iu;
 const NAME_THEN_COLON = /^\s*(?:["'“]?\p{Lu}[\p{L}'’.-]*["'”]?\s+){0,3}["'“]?\p{Lu}[\p{L}'’.-]*["'”]?\s*[:：]$/u;
 
 /**
@@ -148,9 +150,27 @@ function isAttribution(raw: string): boolean {
     // "Am 01.10.24 um 10:15 schrieb Jana Nowak:" (Thunderbird): a date before the verb, only a name after it.
     if (DATE_OR_TIME.test(before) && NAME_THEN_COLON.test(after)) return true;
     // "Jana Nowak schrieb am 01.10.2024 um 10:15:": a name before, a preposition and a date after.
-    return NAME_ONLY.test(before) && /^\s+\p{L}{1,6}\.?\s/u.test(after) && DATE_OR_TIME.test(after);
+    return NAME_ONLY.test(before) && /\p{L}{2}/u.test(before) && PREPOSITION_AFTER_VERB.test(after) && DATE_OR_TIME.test(after);
   }
   return ADDRESS_COLON_END.test(line) && hasDate;
+}
+
+/** Where an opener word of an attribution starts inside a line ("reply On …", "reply--- On …"). */
+const INNER_OPENER = /(?:\s|-{2,}\s*)(?:On|Am|Le|El|Op|Em|Il|Den|W dniu|Dnia)\s/gu;
+
+/**
+ * A line that ends with an attribution after the writer's own words, directly above a quote: the position where
+ * the attribution starts, or 0. Only lines ending like an attribution are searched, and only up to 400 characters.
+ */
+function attributionTail(lines: readonly string[], i: number): number {
+  const line = lines[i] ?? '';
+  if (line.length > 400 || !/(?:[:：]|wrote)\s*$/u.test(line) || !nextNonBlankIsQuoted(lines, i + 1)) return 0;
+  for (const m of line.matchAll(INNER_OPENER)) {
+    const at = m.index + m[0].length - m[0].trimStart().replace(/^-+\s*/u, '').length;
+    const own = line.slice(0, m.index).trim();
+    if (own !== '' && /[\p{L}\d]/u.test(own) && isAttribution(line.slice(at).trim())) return m.index;
+  }
+  return 0;
 }
 
 function nextNonBlankIsQuoted(lines: readonly string[], from: number): boolean {
@@ -432,6 +452,14 @@ function scanReply(input: MailBody): Scan {
       if (isHeaderBlockStart(lines, i)) return done(headingAbove(lines, i, from));
       ownLines.add(i);
       continue;
+    }
+    const tail = attributionTail(lines, i);
+    if (tail > 0) {
+      // "Sounds good. On Wed, Apr 4, 2012 at 3:59 PM, Jana <j@x> wrote:" above a quote: the words before "On" are own.
+      lines[i] = line.slice(0, tail).replace(/[-\s]+$/u, '');
+      ownLines.add(i);
+      if (nextNonBlankIsQuoted(lines, i + 1)) continue;
+      return done(i + 1);
     }
     const attribution = attributionLength(lines, i);
     if (attribution > 0) {

@@ -51,6 +51,12 @@ describe('attributions whose verb comes last, or that have none', () => {
     expect(own(`${ANSWER}\n\n${attribution}\nCan we meet this week?\nJana\n`)).toBe(ANSWER);
   });
 
+  it('an attribution sharing its line with the reply, above a quote', () => {
+    expect(own('Sounds good. On Tue, 1 Oct 2024 at 10:15, Jana Nowak <jana@example.org> wrote:\n> Can we meet?')).toBe('Sounds good.');
+    expect(own('Sounds good--- On Tue, 1 Oct 2024 at 10:15, jana@example.org wrote:\n> Can we meet?')).toBe('Sounds good');
+    expect(own('Danke. Am 01.10.2024 um 10:15 schrieb Jana Nowak <jana@example.org>:\n\n> Können wir uns treffen?')).toBe('Danke.');
+  });
+
   it('the bare "2016/7/20 Name <address>" of older Gmail, above a quote, prefixed or not', () => {
     expect(own(`${ANSWER}\n\n2016/7/20 Jana Nowak <jana@example.org>\n\n${QUOTE}\n`)).toBe(ANSWER);
     expect(own(`${ANSWER}\n\n2016/7/20 Jana Nowak <jana@example.org>\nCan we meet this week?\n`)).toBe(ANSWER);
@@ -65,6 +71,7 @@ describe('attributions whose verb comes last, or that have none', () => {
       'Notes from 10:15: the deck is ready.',
       'On 5/6 I wrote a long email to Bob about the budget:\nit still stands.',
       'Call Jana Nowak <jana@example.org> on 1 Oct:\nshe has the numbers.',
+      'I said it On Monday at 10:00 in the meeting:\nnothing changed.',
     ]) expect(own(text)).toBe(text);
   });
 
