@@ -7,7 +7,11 @@
 import { Command, Option } from 'commander';
 import { captureAddress, dataDir } from '#commons/config';
 import { DEFAULT_MAX_ITEMS, type User } from '#domain/types';
+import type { Store } from '#adapters/store';
 import type { LocalContext } from '../functions/local/local-context.ts';
+
+/** `digest --send` that did not send (paused, already sent this week, nothing to send): not an error, not a success. */
+const EXIT_NOT_SENT = 3;
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -45,14 +49,20 @@ program
   .option('--ses-port <n>', 'local SES port', '8005')
   .action(async (o: { smtpPort: string; sesPort: string }) => {
     const g = globals();
-    const [{ jsonLogger }, { startRuntime }] = await Promise.all([import('#commons/logger'), import('../functions/local/runtime.ts')]);
+    const [{ jsonLogger }, { startRuntime }, { sentMailDir }, { resolve }] = await Promise.all([
+      import('#commons/logger'),
+      import('../functions/local/runtime.ts'),
+      import('../functions/local/local-mailer.ts'),
+      import('node:path'),
+    ]);
     const log = jsonLogger('nurture');
     const rt = await startRuntime({ dataDir: dataDir(g.data), captureAddress: captureAddress(g.capture), smtpPort: Number(o.smtpPort), sesPort: Number(o.sesPort), log });
     process.stderr.write(
       [
         'Nurture is running.',
         `  capture (SMTP)   ${rt.info.smtp.host}:${rt.info.smtp.port}   — BCC ${rt.info.capture}; log in with your address and the password from \`nurture users add\``,
-        `  sent mail (SES)  ${rt.info.ses}/   — web UI of what Nurture sent`,
+        `  sent mail (SES)  ${rt.info.ses}/   — web UI of what Nurture sent (until it stops)`,
+        `  sent mail (.eml) ${sentMailDir(resolve(dataDir(g.data)))}   — a copy of each, kept across restarts`,
         `  DynamoDB         ${rt.info.dynamodb}`,
         `  data             ${dataDir(g.data)}`,
         'Press Ctrl+C to stop.',
@@ -158,7 +168,7 @@ program
   .option('--restart', 'ignore saved progress and read every file from the start')
   .action(async (files: string[], o: { json?: boolean; restart?: boolean }) => {
     const g = globals();
-    const [{ silentLogger }, { ingestFiles }, { handleReply }, { localFromAddress, localSesMailer }] = await Promise.all([
+    const [{ silentLogger }, { ingestFiles, summaryLine }, { handleReply }, { localFromAddress, localSesMailer }] = await Promise.all([
       import('#commons/logger'),
       import('../functions/cli/ingest.ts'),
       import('../functions/replies/reply-service.ts'),
@@ -167,7 +177,7 @@ program
     await withContext(async (ctx) => {
       const config = { captureAddress: captureAddress(g.capture) };
       const log = silentLogger();
-      const replyDeps = { store: ctx.store, secret: ctx.secret, config, log, now: () => new Date(), fromAddress: localFromAddress(config.captureAddress), mailer: ctx.service ? localSesMailer(ctx.service.ses) : undefined };
+      const replyDeps = { store: ctx.store, secret: ctx.secret, config, log, now: () => new Date(), fromAddress: localFromAddress(config.captureAddress), mailer: ctx.service ? localSesMailer(ctx.service.ses, ctx.dataDir) : undefined };
       const summary = await ingestFiles(files, {
         store: ctx.store,
         config,
@@ -179,8 +189,7 @@ program
         progress: !o.json,
         restart: o.restart,
       });
-      const kinds = Object.entries(summary.byKind).map(([k, n]) => `${n} ${k}`).join(', ');
-      process.stderr.write(`Imported ${summary.total} mails: ${kinds || 'none'}.\n`);
+      process.stderr.write(`${summaryLine(summary)}\n`);
     });
   });
 
@@ -188,11 +197,18 @@ program
   .command('explain <files...>')
   .description('show what capture WOULD record for each message; writes nothing')
   .option('--json', 'one JSON object per message (the default)')
-  .option('--tz <zone>', 'time zone for due dates', 'UTC')
+  .option('--tz <zone>', 'time zone for due dates when the sender is not a registered user (theirs otherwise)', 'UTC')
   .action(async (files: string[], o: { tz: string }) => {
-    const capture = captureAddress(globals().capture);
-    const [{ explainMail }, { readMailArgs }] = await Promise.all([import('../functions/capture/capture-service.ts'), import('../functions/local/mail-files.ts')]);
-    for await (const m of readMailArgs(files)) print(await explainMail(m.raw, m.source, { captureAddress: capture }, o.tz));
+    const g = globals();
+    const capture = captureAddress(g.capture);
+    const [{ explainMail }, { readMailArgs }, { existsSync }] = await Promise.all([import('../functions/capture/capture-service.ts'), import('../functions/local/mail-files.ts'), import('node:fs')]);
+    const explainAll = async (store?: Store): Promise<void> => {
+      for await (const m of readMailArgs(files)) print(await explainMail(m.raw, m.source, { captureAddress: capture }, o.tz, new Date(), store));
+    };
+    // A registered sender is read as capture reads them (a note names their known contacts); with no store yet,
+    // nobody is registered and there is nothing to open.
+    if (g.aws || g.endpoint || existsSync(dataDir(g.data))) await withContext((ctx) => explainAll(ctx.store));
+    else await explainAll();
   });
 
 async function resolveUser(ctx: LocalContext, email?: string): Promise<User> {
@@ -221,11 +237,13 @@ program
       const contacts = (await ctx.store.listContacts(user.userId)).map(({ seen: _seen, ...c }) => c);
       contacts.sort((a, b) => b.lastContacted.localeCompare(a.lastContacted));
       if (o.json) return print(contacts);
+      if (!contacts.length) return void process.stderr.write('No contacts yet: import past mail with `nurture ingest`, or BCC the capture address.\n');
+      print(`${'LAST MAIL'.padEnd(10)}  ${'MAILS'.padStart(5)}  CONTACT`);
       const state = (c: (typeof contacts)[number]): string =>
         [c.skipUntil ? `skipped until ${c.skipUntil.slice(0, 10)}` : '', c.checkedInAt ? `checked in ${c.checkedInAt.slice(0, 10)}` : ''].filter(Boolean).join(', ');
       for (const c of contacts) {
         const flags = state(c);
-        print(`${c.lastContacted.slice(0, 10)}  ${String(c.count).padStart(4)}  ${c.name ? `${c.name} <${c.email}>` : c.email}${c.org ? `  (${c.org})` : ''}${flags ? `  [${flags}]` : ''}`);
+        print(`${c.lastContacted.slice(0, 10)}  ${String(c.count).padStart(5)}  ${c.name ? `${c.name} <${c.email}>` : c.email}${c.org ? `  (${c.org})` : ''}${flags ? `  [${flags}]` : ''}`);
       }
     });
   });
@@ -254,12 +272,12 @@ program
   .option('--now <iso>', 'pretend it is this instant (ISO 8601)')
   .addOption(new Option('--format <format>', 'what to print').choices(['html', 'text', 'json', 'eml']).default('text'))
   .option('--out <file>', 'write to a file instead of stdout')
-  .option('--send', 'send it through the running local service (once per week)')
+  .option('--send', `send it through the running local service (once per week); exit status ${EXIT_NOT_SENT} when it is not sent (paused, already sent, nothing to send)`)
   .action(async (o: { user: string; now?: string; format: 'html' | 'text' | 'json' | 'eml'; out?: string; send?: boolean }) => {
     const now = o.now ? new Date(o.now) : new Date();
     if (Number.isNaN(now.getTime())) throw new UsageError(`--now is not an ISO date: ${o.now}`);
     const capture = captureAddress(globals().capture);
-    const [{ silentLogger }, { prepareDigest, sendDigest }, { localFromAddress, localSesMailer }, { writeFile }] = await Promise.all([
+    const [{ silentLogger }, { prepareDigest, sendDigest }, { localFromAddress, localSesMailer, sentMailDir }, { writeFile }] = await Promise.all([
       import('#commons/logger'),
       import('../functions/digest/digest-service.ts'),
       import('../functions/local/local-mailer.ts'),
@@ -270,8 +288,11 @@ program
       const deps = { store: ctx.store, secret: ctx.secret, captureAddress: capture, fromAddress: localFromAddress(capture), log: silentLogger() };
       if (o.send) {
         if (!ctx.service) throw new UsageError('--send needs the local service: run `npm start` first');
-        const result = await sendDigest({ ...deps, mailer: localSesMailer(ctx.service.ses) }, user.userId, now);
-        return print(result.status === 'sent' ? `Sent (${result.items} items); see ${ctx.service.ses}/` : `Not sent: ${result.status}`);
+        const result = await sendDigest({ ...deps, mailer: localSesMailer(ctx.service.ses, ctx.dataDir) }, user.userId, now);
+        if (result.status === 'sent') return print(`Sent (${result.items} items); see ${ctx.service.ses}/ and ${sentMailDir(ctx.dataDir)}`);
+        print(`Not sent: ${result.status}`);
+        process.exitCode = EXIT_NOT_SENT;
+        return;
       }
       const d = await prepareDigest(deps, user, now);
       if (user.paused) process.stderr.write('nurture: this user’s digest is paused: this is what it holds, but nothing is sent until they reply "resume"\n');

@@ -77,14 +77,22 @@ interface Analysed {
   promises: StoredPromise[];
 }
 
-/** What capture would record for one mail, written nowhere; the mail counts as outgoing mail of its From. */
-export async function explainMail(raw: Uint8Array, file: string, config: CaptureConfig, tz = 'UTC', now = new Date()): Promise<CaptureOutcome> {
+/**
+ * What capture would record for one mail, written nowhere; the mail counts as outgoing mail of its From. With a
+ * store, a registered sender is read as capture reads them (their time zone, the wordings they distrust, the known
+ * contacts a note may name by name); `tz` is for a sender who is not registered.
+ */
+export async function explainMail(raw: Uint8Array, file: string, config: CaptureConfig, tz = 'UTC', now = new Date(), store?: Store): Promise<CaptureOutcome> {
   const envelope: Envelope = { recipients: [], auth: { verdict: 'trusted' } };
   const input = { raw, envelope, source: file };
   const parsed = await parseSafely(input);
   if ('outcome' in parsed) return parsed.outcome;
-  const user = parsed.mail.from ? syntheticUser(parsed.mail.from.email, tz) : null;
-  return analyse(input, parsed.mail, user, config, now, []).outcome;
+  const from = parsed.mail.from?.email;
+  const registered = store && from ? await store.findUserByAddress(from) : null;
+  if (!store || !registered) return analyse(input, parsed.mail, from ? syntheticUser(from, tz) : null, config, now, []).outcome;
+  const wordings = await store.getDistrust(registered.userId);
+  const a = analyse(input, parsed.mail, registered, config, now, wordings);
+  return a.outcome.kind === 'note' ? analyse(input, parsed.mail, registered, config, now, wordings, await strongestContacts(store, registered.userId, KNOWN_FOR_NOTES)).outcome : a.outcome;
 }
 
 /** Captures mails for real. Outcomes come back in input order; nothing here throws for a bad mail. */

@@ -33,11 +33,30 @@ export interface IngestOptions {
 export interface IngestSummary {
   readonly total: number;
   readonly byKind: Record<string, number>;
+  /** The ignored mails by reason (`duplicate`: already imported). */
+  readonly ignored: Record<string, number>;
   readonly resumedFrom: Record<string, number>;
+}
+
+/**
+ * The line `nurture ingest` ends with: what was imported, what was there already, and why the rest was ignored —
+ * "Imported 540 mails: 310 outgoing, 2 note, 228 ignored (200 no-recipients, 28 bulk-mail)." or, re-run,
+ * "Read 540 mails: 312 already imported, 228 ignored (200 no-recipients, 28 bulk-mail)."
+ */
+export function summaryLine(s: IngestSummary): string {
+  const { ignored = 0, ...recorded } = s.byKind;
+  const { duplicate = 0, ...reasons } = s.ignored;
+  const parts = Object.entries(recorded).map(([kind, n]) => `${n} ${kind}`);
+  if (duplicate) parts.push(`${duplicate} already imported`);
+  const why = Object.entries(reasons).sort((a, b) => b[1] - a[1]);
+  if (ignored > duplicate) parts.push(`${ignored - duplicate} ignored (${why.map(([reason, n]) => `${n} ${reason}`).join(', ')})`);
+  const mails = `${s.total} mail${s.total === 1 ? '' : 's'}`;
+  return `${Object.keys(recorded).length ? 'Imported' : 'Read'} ${mails}: ${parts.join(', ') || 'none'}.`;
 }
 
 export async function ingestFiles(files: readonly string[], opts: IngestOptions): Promise<IngestSummary> {
   const byKind: Record<string, number> = {};
+  const ignored: Record<string, number> = {};
   const resumedFrom: Record<string, number> = {};
   const fileIds = new Map<string, string>();
   const idOf = async (file: string): Promise<string> => {
@@ -65,6 +84,7 @@ export async function ingestFiles(files: readonly string[], opts: IngestOptions)
     const outcomes = await recordBatch(deps, prepared);
     for (const o of outcomes) {
       byKind[o.kind] = (byKind[o.kind] ?? 0) + 1;
+      if (o.kind === 'ignored') ignored[o.reason ?? 'unknown'] = (ignored[o.reason ?? 'unknown'] ?? 0) + 1;
       opts.onOutcome?.(o);
     }
     // The batch is recorded: remember where each mbox got to.
@@ -95,7 +115,7 @@ export async function ingestFiles(files: readonly string[], opts: IngestOptions)
   await flush();
   await recording;
   bar?.stop();
-  return { total, byKind, resumedFrom };
+  return { total, byKind, ignored, resumedFrom };
 }
 
 /** An mbox is the same file if its path and its first 64 KB are; appending mail keeps the checkpoint. */

@@ -60,7 +60,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const ses: Server = await sesLocal({ host: '127.0.0.1', port: opts.sesPort ?? 8005 });
   const sesPort = (ses.address() as AddressInfo).port;
 
-  const mailer = localSesMailer(`http://127.0.0.1:${sesPort}`);
+  const mailer = localSesMailer(`http://127.0.0.1:${sesPort}`, dataDir);
   const fromAddress = localFromAddress(opts.captureAddress);
   const config = { captureAddress: opts.captureAddress };
   const replyDeps = { store, secret, config, log: opts.log, now, mailer, fromAddress };

@@ -31,6 +31,12 @@ async function oldTable(name: string, items: Record<string, unknown>[]): Promise
   await put(name, items);
 }
 
+/**
+ * Each test's budget follows the items it writes and the rebuild copies: an item costs well under a millisecond on an
+ * idle machine (bench/README.md: ~5,000 BatchWriteItem items/s), and the budget allows fifty times that.
+ */
+const items = (n: number): number => 5_000 + n * 10;
+
 async function put(name: string, items: Record<string, unknown>[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) await client.send(new BatchWriteCommand({ RequestItems: { [name]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
 }
@@ -67,7 +73,7 @@ describe('ensureTable on a table from an older version', () => {
     // Up to date now: a second call changes nothing.
     await ensureTable(client, 'old', { log });
     expect(log.entries.filter((e) => e.message === 'local table rebuilt')).toHaveLength(1);
-  });
+  }, items(3 * 702));
 
   it('refuses to rebuild a table a running service owns', async () => {
     await oldTable('owned', [ANA]);
@@ -97,7 +103,7 @@ describe('ensureTable on a table from an older version', () => {
     await put(rebuildSideTable('cut1'), profiles(100));
     await ensureTable(client, 'cut1');
     await expectUpgraded('cut1', 1_202);
-  });
+  }, items(100 + 3 * 1_202));
 
   it('interrupted during the copy-back (the original dropped): finishes from the complete side table', async () => {
     await oldTable('cut2', [ANA, MAIL, ...profiles(1_200)]);
@@ -111,7 +117,7 @@ describe('ensureTable on a table from an older version', () => {
     await put('cut2', profiles(500));
     await ensureTable(client, 'cut2');
     await expectUpgraded('cut2', 1_202);
-  });
+  }, items(500 + 3 * 1_202));
 });
 
 describe('nurture table upgrade (the deployed table: indexes by the stack, ranks by this version)', () => {
