@@ -74,6 +74,8 @@ const NOT_PROMISED = new RegExp(
       String.raw`${V('do')} (?:something|anything|dinner|lunch|breakfast|brunch|drinks|coffee)\b`,
       String.raw`${V('catch|grab')} (?:a |some )?(?:dinner|lunch|breakfast|drinks?|coffee|movie|flight|train|bus|cab|taxi|ride)\b`,
       String.raw`${V('settle')} for\b`,
+      // Idioms that promise nothing: "we'll get through this", "cross that bridge…", "I'll take that as a yes".
+      String.raw`${V('get')} through (?:this|it|that)\b|${V('cross')} that bridge|${V('take')} (?:that|this|it) as\b`,
       String.raw`(?:${V('stop|quit')} \w+ing|${V('quit')})\b`,
       String.raw`${V('pass')} on (?:doing|it|this|that|the)\b`,
       String.raw`${V('keep')} (?:my|an|our) eyes? on\b`,

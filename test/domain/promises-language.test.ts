@@ -55,6 +55,9 @@ describe('not promises, though they have a first person and "will" (issue 10, li
     'We will have activities on Thursday for Bring Your Kid to Work Day.',
     "I'll be working from home on Friday.",
     'Let me explain how the pricing works.',
+    "We'll get through this together.",
+    "We'll cross that bridge when we come to it.",
+    "I'll take that as a yes.",
   ])('%s', async (sentence) => {
     expect(await explain(sentence)).toEqual([]);
   });
