@@ -29,7 +29,7 @@ export const LOCAL_INDEX_ATTRIBUTES = [
  * The version of the contact rank key (`checkinBound`'s formula and constants). A local table whose contacts were
  * ranked by another version is re-ranked when opened; on AWS, by `nurture table upgrade` (see docs/deploy.md).
  */
-export const CONTACT_RANK_VERSION = 2;
+export const CONTACT_RANK_VERSION = 3;
 /** Local tables record the schema they were built for here. */
 export const SCHEMA_MARKER = { pk: 'NURTURE#SCHEMA', sk: 'SCHEMA' } as const;
 /** The slot up to which the dispatcher last completed a run; the only item the dispatcher writes. */

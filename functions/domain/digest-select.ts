@@ -112,6 +112,11 @@ export const IGNORED_REST_DAYS = 42;
 /** Silent longer than this, a relationship is dormant: the digest stops suggesting it. */
 export const MAX_CHECKIN_SILENCE_DAYS = 3 * 365;
 /**
+ * Silence beyond a year counts as a year: everyone silent that long is as lapsed as can be, and their strength
+ * decides. It also keeps the stored bound close to the scores, so the digest reads few contacts.
+ */
+const SILENCE_CAP_DAYS = 365;
+/**
  * Every regular (a contact with a rhythm) who qualifies scores at least this (strength ≥ 1, lateness ≥ 1); everyone
  * else scores below it. So nobody without a rhythm outranks a lapsed regular, and the digest knows when it has read
  * every regular that could qualify (digest-candidates.ts).
@@ -340,7 +345,7 @@ export function checkinScore(contact: Contact, nowMs: number): CheckinScore {
     return { ...base, score, qualifies: weight > 0 && inWindow };
   }
   const rhythm = clamp(learned, MIN_RHYTHM_DAYS, MAX_RHYTHM_DAYS);
-  const score = relationshipStrength(contact) * Math.log2(1 + Math.max(0, daysSince) / rhythm);
+  const score = relationshipStrength(contact) * Math.log2(1 + clamp(daysSince, 0, SILENCE_CAP_DAYS) / rhythm);
   return { ...base, score, qualifies: inWindow && daysSince >= rhythm };
 }
 
@@ -351,7 +356,7 @@ function noRhythmScore(weight: number, daysSince: number): number {
 
 /**
  * The highest check-in score a contact can reach while it qualifies, whatever the date (silence only raises it, up
- * to MAX_CHECKIN_SILENCE_DAYS). It depends only on what capture writes, so it is stored in the contact's index key:
+ * to SILENCE_CAP_DAYS). It depends only on what capture writes, so it is stored in the contact's index key:
  * the digest reads contacts highest bound first and stops once no unread contact can beat the ones it has. 0 for
  * people who can never be a check-in (written to once). Rounded up to 4 decimals so the index and this agree exactly.
  */
@@ -362,7 +367,7 @@ export function checkinBound(contact: Contact): number {
     return weight > 0 ? Math.ceil(noRhythmScore(weight, MAX_CHECKIN_SILENCE_DAYS) * 1e4) / 1e4 : 0;
   }
   const rhythm = clamp(learned, MIN_RHYTHM_DAYS, MAX_RHYTHM_DAYS);
-  return Math.ceil(relationshipStrength(contact) * Math.log2(1 + MAX_CHECKIN_SILENCE_DAYS / rhythm) * 1e4) / 1e4;
+  return Math.ceil(relationshipStrength(contact) * Math.log2(1 + SILENCE_CAP_DAYS / rhythm) * 1e4) / 1e4;
 }
 
 /**
