@@ -289,7 +289,7 @@ program
       if (o.send) {
         if (!ctx.service) throw new UsageError('--send needs the local service: run `npm start` first');
         const result = await sendDigest({ ...deps, mailer: localSesMailer(ctx.service.ses, ctx.dataDir) }, user.userId, now);
-        if (result.status === 'sent') return print(`Sent (${result.items} items); see ${ctx.service.ses}/ and ${sentMailDir(ctx.dataDir)}`);
+        if (result.status === 'sent') return print(`Sent (${result.items} item${result.items === 1 ? '' : 's'}); see ${ctx.service.ses}/ and ${sentMailDir(ctx.dataDir)}`);
         print(`Not sent: ${result.status}`);
         process.exitCode = EXIT_NOT_SENT;
         return;
@@ -312,7 +312,7 @@ program
     const { jsonLogger } = await import('#commons/logger');
     await withContext(async (ctx) => {
       const reranked = await ctx.store.upgradeTable(jsonLogger('nurture'));
-      print(reranked === null ? `${ctx.store.tableName} is up to date` : `${ctx.store.tableName} upgraded: ${reranked} contacts re-ranked`);
+      print(reranked === null ? `${ctx.store.tableName} is up to date` : `${ctx.store.tableName} upgraded: ${reranked} contact${reranked === 1 ? '' : 's'} re-ranked`);
     });
   });
 
