@@ -7,7 +7,7 @@ import type { Store, StoredDigest } from '#adapters/store';
 import type { Logger } from '#commons/logger';
 import { domainOf } from '#domain/addresses';
 import { candidatesSuffice, promisePeople } from '#domain/digest-candidates';
-import { INTRO_POOL, selectDigest, type DigestInput, type DigestModel } from '#domain/digest-select';
+import { INTRO_POOL, NEW_CONTACT_WINDOW_DAYS, selectDigest, type DigestInput, type DigestModel } from '#domain/digest-select';
 import { REPLY_TOKEN_WEEKS, replyAddress, signReplyToken, UNSUBSCRIBE_TOKEN_DAYS } from '#domain/reply-token';
 import type { Contact, User } from '#domain/types';
 import { digestWeekOf, nextDigestSlot } from '#domain/week';
@@ -154,11 +154,13 @@ const NEXT_PAGE = 1_000;
  */
 async function loadDigestInput(store: Store, user: User, now: Date, week: string): Promise<Omit<DigestInput, 'user' | 'now' | 'weekOf'>> {
   const weekAgo = new Date(now.getTime() - 7 * 86_400_000).toISOString();
+  // New people stay follow-ups for NEW_CONTACT_WINDOW_DAYS (more than a week): their mail is read directly.
+  const windowStart = new Date(now.getTime() - NEW_CONTACT_WINDOW_DAYS * 86_400_000).toISOString();
   const [promises, previous, thisWeek, first] = await Promise.all([
     store.listPromises(user.userId),
     store.getDigest(user.userId, previousWeek(week)),
     // Through the far future: a Date header ahead of the clock still counts its people as reached.
-    store.interactionsBetween(user.userId, weekAgo, '9999'),
+    store.interactionsBetween(user.userId, windowStart, '9999'),
     store.contactsByBound(user.userId, FIRST_PAGE),
   ]);
   const looksDoneAlreadyShown = new Set(promises.filter((p) => p.looksDoneShownAt).map((p) => p.id));
@@ -186,7 +188,7 @@ async function loadDigestInput(store: Store, user: User, now: Date, week: string
     contacts: all,
     promises,
     stats: {
-      mailsCaptured: thisWeek.filter((i) => i.date <= now.toISOString()).length,
+      mailsCaptured: thisWeek.filter((i) => i.date >= weekAgo && i.date <= now.toISOString()).length,
       peopleReached: [...known.values()].filter(({ contact: c }) => c.count > 0 && c.lastContacted >= weekAgo).length,
     },
     suggestedLastWeek,

@@ -4,7 +4,7 @@
  *
  * Rules (each one is pinned by test/domain/digest-select.test.ts):
  * - check-in: contacts gone cold relative to their own rhythm, weighted by how strong the relationship was.
- * - follow-up: people first met or first written to 2–7 days ago with nothing sent since.
+ * - follow-up: people first met or first written to personally 2–9 days ago with nothing sent since.
  * - promise: open promises, overdue first (most recently due first); "likely-done" ones shown once for an `undo`.
  * - connection: promised introductions, plus at most two explainable suggested introductions.
  */
@@ -124,8 +124,14 @@ const SILENCE_CAP_DAYS = 365;
 export const REGULAR_FLOOR = 1;
 /** Contacts without a rhythm (written to twice, or met) score in [NO_RHYTHM_FLOOR, REGULAR_FLOOR). */
 export const NO_RHYTHM_FLOOR = 0.5;
-export const NEW_CONTACT_WINDOW_DAYS = 7;
 export const FOLLOW_UP_GRACE_DAYS = 2;
+/**
+ * A weekly digest must see everyone once: someone met the evening before it is too new that week (under the two
+ * days' grace), so they are still new at the next one, 7 days later. The loader reads this many days of mail.
+ */
+export const NEW_CONTACT_WINDOW_DAYS = FOLLOW_UP_GRACE_DAYS + 7;
+/** A promise slipped within this many days is still this week's business; older slips wait behind new people. */
+const RECENT_SLIP_DAYS = 7;
 export const MAX_SUGGESTED_INTROS = 1;
 /** Follow-ups a digest holds at most, the most personal first. */
 export const MAX_FOLLOWUPS = 3;
@@ -201,9 +207,9 @@ export function selectDigest(input: DigestInput): DigestModel {
   // The length budget: this week's and slipping promises, then one new person and one check-in, then the other
   // follow-ups and check-ins, one introduction, and promises due later.
   const budget = clamp(Math.round(user.maxItems ?? DEFAULT_MAX_ITEMS), 1, 30);
-  const weekEnd = DateTime.fromISO(today, { zone: 'UTC' }).plus({ days: 6 }).toISODate() as string;
-  const urgent = promised.filter((p) => p.due <= weekEnd);
-  const later = promised.filter((p) => p.due > weekEnd);
+  const urgent = promised.filter((p) => promiseUrgency(p, today) === 0);
+  const slipped = promised.filter((p) => promiseUrgency(p, today) === 1);
+  const later = promised.filter((p) => promiseUrgency(p, today) === 2);
   const reserved = (followups.length > 0 ? 1 : 0) + (checkins.length > 0 ? 1 : 0);
   const urgentShown = urgent.slice(0, Math.max(1, budget - reserved));
   const queue: Draft[] = [
@@ -212,6 +218,7 @@ export function selectDigest(input: DigestInput): DigestModel {
     ...checkins.slice(0, 1),
     ...followups.slice(1),
     ...checkins.slice(1),
+    ...slipped.map((p) => promiseDraft(p, ctx)),
     ...suggested,
     ...later.map((p) => promiseDraft(p, ctx)),
   ];
@@ -224,9 +231,12 @@ export function selectDigest(input: DigestInput): DigestModel {
     ['connection', suggested.filter((d) => picked.has(d))],
   ];
   let n = 0;
+  const itemOf = new Map<Draft, DigestItem>();
   const number = (d: Draft): DigestItem => {
     n += 1;
-    return { ...d, n, text: typeof d.text === 'function' ? d.text(n) : d.text };
+    const item = { ...d, n, text: typeof d.text === 'function' ? d.text(n) : d.text };
+    itemOf.set(d, item);
+    return item;
   };
   const sections: DigestSection[] = order
     .filter(([, list]) => list.length > 0)
@@ -246,7 +256,8 @@ export function selectDigest(input: DigestInput): DigestModel {
     ...(user.name ? { userName: user.name } : {}),
     tz: user.tz,
     weekOf,
-    subject: digestSubject(numbered, looksDone.length, ctx),
+    // The subject leads with what matters most (the queue's first), which is not always the first item shown.
+    subject: digestSubject(queue[0] ? itemOf.get(queue[0]) : undefined, numbered.length, looksDone.length, ctx),
     sections,
     looksDone,
     ...(leftOut ? { leftOut } : {}),
@@ -261,7 +272,7 @@ export function selectDigest(input: DigestInput): DigestModel {
 function leftOutLine(counts: { promises: number; followups: number; checkins: number; introductions: number; agedOut: number }): string | undefined {
   const parts = [
     counts.promises > 0 ? plural(counts.promises, 'more promise') : '',
-    counts.followups > 0 ? plural(counts.followups, 'more new person', 'more new people') : '',
+    counts.followups > 0 ? plural(counts.followups, 'more follow-up') : '',
     counts.checkins > 0 ? plural(counts.checkins, 'more check-in') : '',
     counts.introductions > 0 ? plural(counts.introductions, 'more introduction') : '',
   ].filter(Boolean);
@@ -605,10 +616,21 @@ function promiseDraft(p: StoredPromise, ctx: Ctx): Draft {
  * and a year of imported mail must not bury it under promises long past. Then upcoming ones by due day.
  */
 function comparePromises(a: StoredPromise, b: StoredPromise, today: string): number {
-  const lateA = a.due < today ? 0 : 1;
-  const lateB = b.due < today ? 0 : 1;
-  const byDue = lateA === 0 && lateB === 0 ? b.due.localeCompare(a.due) : a.due.localeCompare(b.due);
-  return lateA - lateB || byDue || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+  const ra = promiseUrgency(a, today);
+  const rb = promiseUrgency(b, today);
+  const late = a.due < today && b.due < today;
+  const byDue = late ? b.due.localeCompare(a.due) : a.due.localeCompare(b.due);
+  return ra - rb || Number(b.due < today) - Number(a.due < today) || byDue || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+}
+
+/**
+ * 0: this week's business — slipped within RECENT_SLIP_DAYS or due within the week; 1: slipped longer ago; 2: due
+ * later. Within 0, the slipped ones first.
+ */
+export function promiseUrgency(p: StoredPromise, today: string): 0 | 1 | 2 {
+  const days = daysBetween(p.due, today);
+  if (days > RECENT_SLIP_DAYS) return 1;
+  return days >= -6 ? 0 : 2;
 }
 
 /** "due Tue 24 Nov, 6 days ago · promised 3 weeks ago": dates with their weekday, and how far off. */
@@ -825,12 +847,11 @@ function introSubject(emails: readonly string[], ctx: Ctx): string {
  * The subject names the first thing to do ("Your promise to Priya is due Thursday, and 4 more things"): a phone shows
  * the first forty characters, and a count says nothing.
  */
-function digestSubject(items: readonly DigestItem[], looksDone: number, ctx: Ctx): string {
+function digestSubject(first: DigestItem | undefined, count: number, looksDone: number, ctx: Ctx): string {
   const week = DateTime.fromISO(ctx.input.weekOf, { zone: 'UTC' });
   const weekLabel = week.isValid ? week.toFormat('d LLL') : ctx.input.weekOf;
-  const first = items[0];
   if (!first) return looksDone > 0 ? `${plural(looksDone, 'promise')} ${looksDone === 1 ? 'looks' : 'look'} done (week of ${weekLabel})` : `Nothing needs you this week (${weekLabel})`;
-  const rest = items.length - 1;
+  const rest = count - 1;
   const more = rest > 0 ? `, and ${plural(rest, 'more thing')}` : '';
   return truncate(`${subjectLead(first, ctx)}${more}`, 120);
 }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '#commons/logger';
-import { selectDigest } from '#domain/digest-select';
+import { NEW_CONTACT_WINDOW_DAYS, selectDigest } from '#domain/digest-select';
 import type { Contact, Interaction, StoredPromise, User } from '#domain/types';
 import { weekOf } from '#domain/week';
 import { prepareDigest } from '../../functions/digest/digest-service.ts';
@@ -83,7 +83,7 @@ function world(seed: number, size: number, hot = 0, paused = false): World {
       seen: [],
     };
     contacts.push(c);
-    if (last > now - 7 * DAY) {
+    if (last > now - NEW_CONTACT_WINDOW_DAYS * DAY) {
       interactions.push({ key: `k${seed}x${i}`, kind: met ? 'note' : 'outgoing', messageId: null, date: iso(last), subject: c.lastSubject!, recipients: [{ email }], threadId: `t${i}`, inReplyTo: null, references: [], hasAttachments: false, hasLink: false });
     }
   }
@@ -123,7 +123,7 @@ function selectedFromEverything(w: World, stored: Contact[], promises: StoredPro
     promises,
     now: NOW.toISOString(),
     weekOf: weekOf(NOW, w.user.tz),
-    stats: { mailsCaptured: w.interactions.filter((i) => i.date <= NOW.toISOString()).length, peopleReached: stored.filter((c) => c.count > 0 && c.lastContacted >= weekAgo).length },
+    stats: { mailsCaptured: w.interactions.filter((i) => i.date >= weekAgo && i.date <= NOW.toISOString()).length, peopleReached: stored.filter((c) => c.count > 0 && c.lastContacted >= weekAgo).length },
     suggestedLastWeek: w.lastWeekSuggested,
     coRecipients: pairs,
     looksDoneAlreadyShown: new Set(promises.filter((p) => p.looksDoneShownAt).map((p) => p.id)),

@@ -234,11 +234,16 @@ describe('follow-ups with new people', () => {
     expect(item?.mailto).toBe('mailto:lea@x.example?subject=Re%3A%20Pilot%20%26%20pricing');
   });
 
-  it('waits two days before nagging, and lets go after a week', () => {
+  it('waits two days before nagging, lets go after nine, and so sees everyone in one weekly digest', () => {
     const yesterday = fresh('y@x.example', { metAt: daysAgo(1), firstContacted: daysAgo(1), lastContacted: daysAgo(1), count: 0 });
     const twoDays = fresh('t@x.example', { firstContacted: daysAgo(2), lastContacted: daysAgo(2) });
-    const old = fresh('o@x.example', { firstContacted: daysAgo(8), lastContacted: daysAgo(8) });
+    const old = fresh('o@x.example', { firstContacted: daysAgo(10), lastContacted: daysAgo(10) });
     expect(emailsIn(digest({ contacts: [yesterday, twoDays, old] }), 'followup')).toEqual(['t@x.example']);
+    // Met on Sunday evening, before Monday's digest: too new that week, still new the next.
+    const sunday = fresh('s@x.example', { count: 0, metAt: daysAgo(0.5), firstContacted: daysAgo(0.5), lastContacted: daysAgo(0.5) });
+    expect(emailsIn(digest({ contacts: [sunday] }), 'followup')).toEqual([]);
+    const nextWeek = digest({ contacts: [sunday], now: new Date(Date.parse(NOW) + 7 * DAY).toISOString(), weekOf: '2026-12-07' });
+    expect(emailsIn(nextWeek, 'followup')).toEqual(['s@x.example']);
   });
 
   it('leaves out people already followed up (a later mail, whenever it was)', () => {
@@ -272,7 +277,7 @@ describe('follow-ups with new people', () => {
     const wrote = Array.from({ length: 3 }, (_, i) => fresh(`w${i}@x.example`, { firstVia: 'personal', firstContacted: daysAgo(6), lastContacted: daysAgo(6) }));
     const m = digest({ contacts: [...wrote, ...met] });
     expect(emailsIn(m, 'followup')).toEqual(['met0@x.example', 'met1@x.example', 'w0@x.example']);
-    expect(m.leftOut).toBe('Not listed, to keep this short: 2 more new people.');
+    expect(m.leftOut).toBe('Not listed, to keep this short: 2 more follow-ups.');
   });
 
   it('does not treat an old acquaintance met again as a new person', () => {
@@ -295,17 +300,30 @@ describe('promises', () => {
       ],
     });
     const items = section(m, 'promise');
-    expect(items.map((i) => i.promiseId)).toEqual(['late3', 'late10', 'today', 'later']);
+    // This week's business first (slipped within a week, due by next Sunday), older slips after.
+    expect(items.map((i) => i.promiseId)).toEqual(['late3', 'today', 'later', 'late10']);
     expect(items[0]).toMatchObject({
       text: 'You promised Jane Doe: “I’ll send the deck by Friday.”',
       why: 'due Fri 27 Nov, 3 days ago · promised 6 days ago',
       contacts: ['jane@acme.example'],
       overdue: true,
     });
-    expect(items[1]?.why).toBe('due Fri 20 Nov, 10 days ago · promised 6 days ago');
-    expect(items[2]?.why).toBe('due today · promised 6 days ago');
-    expect(items[3]?.why).toBe('due Fri 4 Dec, in 4 days · promised 3 weeks ago');
-    expect(items[3]?.overdue).toBeUndefined();
+    expect(items[3]?.why).toBe('due Fri 20 Nov, 10 days ago · promised 6 days ago');
+    expect(items[1]?.why).toBe('due today · promised 6 days ago');
+    expect(items[2]?.why).toBe('due Fri 4 Dec, in 4 days · promised 3 weeks ago');
+    expect(items[2]?.overdue).toBeUndefined();
+  });
+
+  it('keeps a promise due tomorrow ahead of ones that slipped weeks ago, and names the most pressing thing in the subject', () => {
+    const old = Array.from({ length: 8 }, (_, i) => promise(`old${i}`, { due: `2026-10-${String(10 + i).padStart(2, '0')}` }));
+    const m = digest({ contacts, promises: [...old, promise('tomorrow', { due: '2026-12-01' })] });
+    expect(section(m, 'promise')[0]?.promiseId).toBe('tomorrow');
+    expect(m.subject).toBe('Your promise to Jane Doe is due tomorrow, and 6 more things');
+    const later = digest({
+      contacts: [...contacts, contact('tom@t.example', { name: 'Tom', count: 0, metAt: daysAgo(3), firstContacted: daysAgo(3), lastContacted: daysAgo(3), recentDates: [] })],
+      promises: [promise('december', { due: '2026-12-21' })],
+    });
+    expect(later.subject).toBe('Follow up with Tom, and 1 more thing');
   });
 
   it('a promise slipped this week comes first, before weeks-old ones; the rest is counted in one line', () => {
