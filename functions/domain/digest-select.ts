@@ -5,8 +5,10 @@
  * Rules (each one is pinned by test/domain/digest-select.test.ts):
  * - check-in: contacts gone cold relative to their own rhythm, weighted by how strong the relationship was.
  * - follow-up: people first met or first written to personally 2–9 days ago with nothing sent since.
- * - promise: open promises, overdue first (most recently due first); "likely-done" ones shown once for an `undo`.
- * - connection: promised introductions, plus at most two explainable suggested introductions.
+ * - promise: open promises and promised introductions, this week's first (slipped within a week, or due by Sunday);
+ *   "likely-done" ones shown once, in a closing line, for an `undo`.
+ * - connection: at most one explainable suggested introduction.
+ * - at most `User.maxItems` (7) numbered items in all; what didn't fit is counted in one line.
  */
 import { DateTime } from 'luxon';
 import { DEFAULT_MAX_ITEMS, type Contact, type StoredPromise, type User } from './types.ts';
