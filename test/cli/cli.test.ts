@@ -138,7 +138,7 @@ describe('npm start', () => {
       writeFileSync(promise, await composeMail({ from: 'me@example.com', to: 'Ana <ana@corp.io>', subject: 'deck', text: 'Hi Ana, I will send you the deck by Friday.', messageId: '<deck1@example.com>', date: new Date() }));
       expect(nurture('ingest', promise).status).toBe(0);
       const sent = nurture('digest', '--user', 'me@example.com', '--send');
-      expect(sent.stdout).toMatch(/^Sent \(\d+ items\)/);
+      expect(sent.stdout).toMatch(/^Sent \(\d+ items?\)/);
       expect(sent.status).toBe(0);
       const kept = readdirSync(join(data, 'sent'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
       expect(kept).toHaveLength(1);
