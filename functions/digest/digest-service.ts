@@ -6,7 +6,7 @@ import type { Mailer } from '#adapters/mailer';
 import type { Store, StoredDigest } from '#adapters/store';
 import type { Logger } from '#commons/logger';
 import { domainOf } from '#domain/addresses';
-import { candidatesSuffice, promisePeople } from '#domain/digest-candidates';
+import { candidatesSuffice, promisePeople, shownPromises } from '#domain/digest-candidates';
 import { INTRO_POOL, NEW_CONTACT_WINDOW_DAYS, selectDigest, type DigestInput, type DigestModel } from '#domain/digest-select';
 import { REPLY_TOKEN_WEEKS, replyAddress, signReplyToken, UNSUBSCRIBE_TOKEN_DAYS } from '#domain/reply-token';
 import type { Contact, User } from '#domain/types';
@@ -169,13 +169,14 @@ async function loadDigestInput(store: Store, user: User, now: Date, week: string
   const introductionsLastWeek = (previous?.items ?? [])
     .filter((i) => i.section === 'connection' && i.promiseId === null && i.contacts.length === 2)
     .map((i) => [i.contacts[0], i.contacts[1]] as [string, string]);
-  const readAnyway = new Set([...promisePeople(promises, user, now.toISOString(), looksDoneAlreadyShown), ...thisWeek.flatMap((i) => i.recipients.map((r) => r.email))]);
+  const shown = shownPromises(promises, user, now.toISOString(), looksDoneAlreadyShown);
+  const readAnyway = new Set([...promisePeople(shown), ...thisWeek.flatMap((i) => i.recipients.map((r) => r.email))]);
 
   // By address: a contact whose bound changed between two pages (a capture meanwhile) is counted once.
   const ranked = new Map(first.contacts.map((c) => [c.email, c]));
   const more = async (): Promise<void> => {
     let page = first;
-    while (page.next && !candidatesSuffice([...ranked.values()], page.lastBound, { user, now: now.toISOString(), suggestedLastWeek, readAnyway })) {
+    while (page.next && !candidatesSuffice([...ranked.values()], page.lastBound, { user, now: now.toISOString(), suggestedLastWeek, readAnyway, introductions: shown.introductions })) {
       page = await store.contactsByBound(user.userId, NEXT_PAGE, page.next);
       for (const c of page.contacts) ranked.set(c.email, c);
     }

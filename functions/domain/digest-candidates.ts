@@ -10,26 +10,28 @@ import { DateTime } from 'luxon';
 import {
   checkinBound,
   INTRO_POOL,
+  introPool,
   isSkipped,
+  namedInIntroductions,
   NO_RHYTHM_FLOOR,
   promiseAddresses,
   promisesShown,
+  type PromisesShown,
   rankCheckins,
   REGULAR_FLOOR,
   type RankedCheckin,
 } from './digest-select.ts';
 import type { Contact, StoredPromise, User } from './types.ts';
 
-/** Addresses named by the promises the digest will show: the shown open ones, open introductions, looks-done ones. */
-export function promisePeople(
-  promises: readonly StoredPromise[],
-  user: User,
-  now: string,
-  looksDoneAlreadyShown: ReadonlySet<string>,
-): Set<string> {
+/** The promises the digest will show (as `selectDigest` computes them for this user and instant). */
+export function shownPromises(promises: readonly StoredPromise[], user: User, now: string, looksDoneAlreadyShown: ReadonlySet<string>): PromisesShown {
   const nowMs = Date.parse(now);
   const today = DateTime.fromMillis(nowMs, { zone: user.tz }).toISODate() as string;
-  const shown = promisesShown(promises, nowMs, today, looksDoneAlreadyShown);
+  return promisesShown(promises, nowMs, today, looksDoneAlreadyShown);
+}
+
+/** Addresses named by the promises the digest will show: the shown open ones, open introductions, looks-done ones. */
+export function promisePeople(shown: PromisesShown): Set<string> {
   return promiseAddresses([...shown.open, ...shown.introductions, ...shown.looksDone]);
 }
 
@@ -39,6 +41,8 @@ export interface CandidateNeeds {
   readonly suggestedLastWeek: readonly string[];
   /** Contacts read anyway (promise people, this week's): they may be shown elsewhere, so they don't count here. */
   readonly readAnyway: ReadonlySet<string>;
+  /** The open introductions the digest shows: people they name by a bare name are not check-ins either. */
+  readonly introductions: readonly StoredPromise[];
 }
 
 /**
@@ -61,8 +65,10 @@ export function candidatesSuffice(read: readonly Contact[], lastBound: number | 
   if (above < INTRO_POOL) return false;
   const wanted = Math.min(10, Math.max(1, Math.round(needs.user.checkins)));
   // People read anyway may be shown elsewhere (a promise, a follow-up), so they hold no place here.
+  // The pool is complete here, so bare names resolve as selectDigest resolves them.
+  const named = namedInIntroductions(needs.introductions, introPool(eligible));
   const ranked = rankCheckins(
-    eligible.filter((c) => !needs.readAnyway.has(c.email)),
+    eligible.filter((c) => !needs.readAnyway.has(c.email) && !named.has(c.email)),
     new Set(needs.suggestedLastWeek),
     nowMs,
   );

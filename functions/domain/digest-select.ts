@@ -193,9 +193,9 @@ export function selectDigest(input: DigestInput): DigestModel {
   // One item per person where possible. Someone owed a promise or an introduction has their reason to be written
   // to: not also a follow-up or a check-in. Follow-ups are not also check-ins; nobody already in the digest is
   // suggested for an introduction.
-  // By the addresses the promises name, as the loader reads them (promisePeople): a bare name ("Sam") resolved from
-  // the pool is not owed, or the candidate reading could stop before the check-in that replaces them.
-  const owed = promiseAddresses(promised);
+  // By the addresses the promises name, and the people introductions name by a bare name ("Sam", resolved in the
+  // pool), as the loader reads and excludes them (promisePeople, candidatesSuffice).
+  const owed = new Set([...promiseAddresses(promised), ...namedInIntroductions(shown.introductions, ctx.namePool)]);
   const followupsAll = selectFollowups(contacts.filter((c) => !owed.has(c.email)), ctx);
   const followups = followupsAll.slice(0, MAX_FOLLOWUPS);
   const alreadyShown = new Set([...owed, ...followups.flatMap((d) => d.contacts)]);
@@ -909,13 +909,30 @@ function resolvePerson(who: string, ctx: Ctx): { name: string; email?: string } 
   const key = who.trim().toLowerCase();
   const byAddress = ctx.byEmail.get(key);
   if (byAddress) return { name: displayName(byAddress), email: byAddress.email };
-  // A bare name is the strongest relationship of that name (the introduction pool is ordered by strength).
-  for (const c of ctx.namePool) {
-    if (personNames(c).includes(key)) {
-      return { name: displayName(c), email: c.email };
+  const named = key.includes('@') ? undefined : contactNamed(key, ctx.namePool);
+  if (named) return { name: displayName(named), email: named.email };
+  return key.includes('@') ? { name: key, email: key } : { name: who.trim() };
+}
+
+/** A bare name ("Sam", "Sam Lee") is the strongest relationship of that name: the pool is ordered by strength. */
+function contactNamed(lowerName: string, pool: readonly Contact[]): Contact | undefined {
+  return pool.find((c) => personNames(c).includes(lowerName));
+}
+
+/**
+ * The contacts open introductions name by a bare name ("introduce you to Sam"), resolved in the introduction pool:
+ * they are owed an introduction, so not also a check-in. The loader can resolve them exactly too, since it reads
+ * the whole pool before it ranks anyone (digest-candidates.ts).
+ */
+export function namedInIntroductions(introductions: readonly StoredPromise[], pool: readonly Contact[]): Set<string> {
+  const out = new Set<string>();
+  for (const p of introductions) {
+    for (const who of p.introduce ?? []) {
+      const c = who.includes('@') ? undefined : contactNamed(who.trim().toLowerCase(), pool);
+      if (c) out.add(c.email);
     }
   }
-  return key.includes('@') ? { name: key, email: key } : { name: who.trim() };
+  return out;
 }
 
 function joinNames(names: readonly string[]): string {

@@ -206,6 +206,9 @@ describe('the digest reads only candidate contacts, and selects exactly what it 
     const expected = selectedFromEverything({ ...w, user }, await store.listContacts(user.userId), await store.listPromises(user.userId));
     const { model } = await prepareDigest({ store, secret: new Uint8Array(32).fill(3), captureAddress: 'log@in.example.com', fromAddress: 'n@in.example.com', log: memoryLogger() }, user, NOW);
     expect(model).toEqual(expected);
-    expect(model.items.filter((i) => i.section === 'checkin')).toHaveLength(1);
+    const checkins = model.items.filter((i) => i.section === 'checkin');
+    expect(checkins).toHaveLength(1);
+    // The person the introduction names is owed it: someone else is the check-in.
+    expect(checkins[0]?.contacts).not.toContain(top);
   });
 });

@@ -483,15 +483,17 @@ describe('connections', () => {
     expect(everyone.filter((e) => e === 'priya@f.example')).toHaveLength(1);
   });
 
-  it('still suggests a check-in with someone an introduction names by name only (the loader reads promise people by address)', () => {
+  it('does not also suggest a check-in with someone an introduction names by name only', () => {
     const zed = contact('zed@z.example', { name: 'Zed Ray' });
+    const amy = contact('amy@a.example', { name: 'Amy Fox', count: 4 });
     const m = digest({
       user: { ...USER, checkins: 1 },
-      contacts: [zed, strong('sam@r.example', 'Sam Lee', 'x')],
+      contacts: [zed, amy, strong('sam@r.example', 'Sam Lee', 'x')],
       promises: [promise('i3', { action: 'introduce', to: ['sam@r.example'], introduce: ['Zed Ray'], text: 'I’ll introduce you to Zed Ray.' })],
     });
-    expect(emailsIn(m, 'checkin')).toEqual(['zed@z.example']);
+    expect(emailsIn(m, 'checkin')).toEqual(['amy@a.example']);
     expect(section(m, 'connection')[0]?.contacts).toEqual(['sam@r.example', 'zed@z.example']);
+    expect(m.items.flatMap((i) => i.contacts).filter((e) => e === 'zed@z.example')).toHaveLength(1);
   });
 
   it('suggests two strong contacts who share a topic, explaining why', () => {
