@@ -159,9 +159,13 @@ export function findPromises(ownText: string, ctx: PromiseContext): FoundPromise
 /** Longest context kept with a promise: enough to say what "them" is, short enough for a digest line. */
 const MAX_CONTEXT_CHARS = 200;
 
-/** The sentence before a promise that names its object by a pronoun, unless that is only a greeting. */
+/**
+ * The sentence before a promise that names its object by a pronoun, unless that is only a greeting or an address
+ * line: a few words ending in a comma or colon ("Mr. Ross,", "Team:") says nothing about what "them" is.
+ */
 function contextBefore(sentences: readonly string[], i: number): string | null {
   const previous = sentences[i - 1]?.trim();
   if (!previous || /^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^.!?]{0,40}[,:!]?$/iu.test(previous)) return null;
+  if (/[,:]$/u.test(previous) && previous.split(/\s+/u).length <= 5) return null;
   return previous.length > MAX_CONTEXT_CHARS ? `${previous.slice(0, MAX_CONTEXT_CHARS - 1).trimEnd()}…` : previous;
 }

@@ -90,6 +90,10 @@ describe('a promise that names its object by a pronoun carries the sentence befo
     expect((await explain("Thanks for the call. I'll send the lease Friday."))[0]?.context).toBeUndefined();
     expect((await explain("Hi Pat,\n\nI'll forward it tomorrow."))[0]).toMatchObject({ action: 'send' });
     expect((await explain("Hi Pat,\n\nI'll forward it tomorrow."))[0]?.context).toBeUndefined();
+    // An address line is not a greeting word, but says no more (seen on real Enron mail in a digest).
+    expect((await explain("Mr. Ross,\n\nWe will make this change and send it back.")).map((p) => p.context)).toEqual([undefined]);
+    // A real sentence before still counts.
+    expect((await explain("The lease is signed. I'll forward it tomorrow."))[0]?.context).toBe('The lease is signed.');
   });
 });
 
