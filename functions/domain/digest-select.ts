@@ -226,19 +226,19 @@ export function selectDigest(input: DigestInput): DigestModel {
   ];
   const picked = new Set(queue.slice(0, budget));
   const promiseItems = [...picked].filter((d) => d.promiseId !== null);
-  const order: [DigestSectionKey, Draft[]][] = [
+  // Sections in the order of their most pressing item, so item 1 is what the subject names: a week whose promises
+  // all slipped long ago opens with the new person or the check-in.
+  const rank = (list: readonly Draft[]): number => Math.min(...list.map((d) => queue.indexOf(d)));
+  const order = ([
     ['promise', promiseItems],
     ['followup', followups.filter((d) => picked.has(d))],
     ['checkin', checkins.filter((d) => picked.has(d))],
     ['connection', suggested.filter((d) => picked.has(d))],
-  ];
+  ] as [DigestSectionKey, Draft[]][]).sort(([, a], [, b]) => rank(a) - rank(b));
   let n = 0;
-  const itemOf = new Map<Draft, DigestItem>();
   const number = (d: Draft): DigestItem => {
     n += 1;
-    const item = { ...d, n, text: typeof d.text === 'function' ? d.text(n) : d.text };
-    itemOf.set(d, item);
-    return item;
+    return { ...d, n, text: typeof d.text === 'function' ? d.text(n) : d.text };
   };
   const sections: DigestSection[] = order
     .filter(([, list]) => list.length > 0)
@@ -258,8 +258,7 @@ export function selectDigest(input: DigestInput): DigestModel {
     ...(user.name ? { userName: user.name } : {}),
     tz: user.tz,
     weekOf,
-    // The subject leads with what matters most (the queue's first), which is not always the first item shown.
-    subject: digestSubject(queue[0] ? itemOf.get(queue[0]) : undefined, numbered.length, looksDone.length, ctx),
+    subject: digestSubject(numbered[0], numbered.length, looksDone.length, ctx),
     sections,
     looksDone,
     ...(leftOut ? { leftOut } : {}),

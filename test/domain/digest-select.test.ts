@@ -324,6 +324,8 @@ describe('promises', () => {
       promises: [promise('december', { due: '2026-12-21' })],
     });
     expect(later.subject).toBe('Follow up with Tom, and 1 more thing');
+    // Sections follow the same priority: the follow-up is item 1, the promise due in three weeks item 2.
+    expect(later.items.map((i) => [i.n, i.section])).toEqual([[1, 'followup'], [2, 'promise']]);
   });
 
   it('a promise slipped this week comes first, before weeks-old ones; the rest is counted in one line', () => {
