@@ -230,7 +230,7 @@ export class NurtureStack extends Stack {
       domain === sendingDomain ? sendingIdentity : new ses.EmailIdentity(this, 'CaptureIdentity', { identity: ses.Identity.domain(domain) });
 
     // ---- functions ---------------------------------------------------------------------------------------
-    const common = { projectRoot, depsLockFilePath: `${projectRoot}package-lock.json` };
+    const common = { projectRoot };
     const capture = new NurtureFunction(this, 'Capture', {
       ...common,
       entry: handlerPath('capture/handler.ts'),

@@ -10,11 +10,7 @@ import { Store } from '#adapters/store';
 import { lambdaConfig, requireEnv } from '#commons/config';
 import { powertoolsLogger } from '#commons/logger';
 import { startOnce } from '#commons/startup';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { sesMailer } from '#adapters/mailer';
 import { loadSecret } from '#adapters/secrets';
-import { handleReply } from '../replies/reply-service.ts';
-import { noticeRejectedOwner } from './owner-notice.ts';
 import { captureSesRecord, type SesCaptureDeps } from './ses-capture.ts';
 import { SesEvent } from './ses-event.ts';
 
@@ -43,9 +39,9 @@ export function createHandler(deps: () => SesCaptureDeps | Promise<SesCaptureDep
 }
 
 // SDK clients live at module scope (no I/O until the first call); the token key is read on first use. A failed
-// start-up is retried by the next invocation (startOnce), never cached for the container's life.
+// start-up is retried by the next invocation (startOnce), never cached for the container's life. The reply path
+// (its SES client included) is a separate chunk, loaded by the first reply or owner notice.
 const s3 = new S3Client({});
-const ses = new SESv2Client({});
 // The service name comes from POWERTOOLS_SERVICE_NAME, which the stack sets per function: one source of truth.
 const log = powertoolsLogger(new Logger());
 
@@ -59,9 +55,11 @@ const fromEnvironment = startOnce(async (): Promise<SesCaptureDeps> => {
     config: { captureAddress: config.captureAddress },
     log,
     now,
-    // Confirmations and owner notices go through the same configuration set as digests: bounces are tracked.
-    mailer: sesMailer(ses, { configurationSet: process.env.CONFIGURATION_SET }),
     fromAddress: requireEnv('FROM_ADDRESS'),
+  };
+  const replyPath = async () => {
+    const path = await import('./reply-path.ts');
+    return { path, deps: { ...replyDeps, mailer: path.mailer } };
   };
   return {
     store,
@@ -72,8 +70,14 @@ const fromEnvironment = startOnce(async (): Promise<SesCaptureDeps> => {
     config: { captureAddress: config.captureAddress },
     log,
     now,
-    onReply: (mail, input, outcome) => handleReply(replyDeps, mail, input, outcome),
-    onRejectedOwner: (user, outcome) => noticeRejectedOwner(replyDeps, user, outcome.detail ?? 'not authenticated'),
+    onReply: async (mail, input, outcome) => {
+      const { path, deps } = await replyPath();
+      return path.handleReply(deps, mail, input, outcome);
+    },
+    onRejectedOwner: async (user, outcome) => {
+      const { path, deps } = await replyPath();
+      await path.noticeRejectedOwner(deps, user, outcome.detail ?? 'not authenticated');
+    },
   };
 });
 

@@ -27,7 +27,8 @@ export function domainOf(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1);
 }
 
-const FREE_MAIL = new Set<string>([...(allProviders as string[]), ...(commonProviders as string[])]);
+// Pure: bundles that only normalise addresses (send, feedback) leave the provider lists out.
+const FREE_MAIL = /* @__PURE__ */ new Set<string>([...(allProviders as string[]), ...(commonProviders as string[])]);
 
 /** Free-mail and consumer providers (gmail.com, yahoo.co.uk, …) say nothing about an organisation. */
 export function isFreeMailDomain(domain: string): boolean {

@@ -1,27 +1,22 @@
 /**
- * Every Nurture Lambda's defaults in one place, so no function drifts: Node.js 22 on arm64, bundled by the
- * locally installed esbuild (never Docker) as minified ESM with source maps, its own log group with a
- * retention, Powertools settings, and helpers that set an env var and its IAM grant together.
+ * Every Nurture Lambda's defaults in one place, so no function drifts: Node.js 22 on arm64, bundled locally by
+ * bin/build-lambda.mjs (never Docker) into minified ES modules with source maps, its own log group with a retention,
+ * Powertools settings, and helpers that set an env var and its IAM grant together.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { spawnSync } from 'node:child_process';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, type FunctionOptions } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 
-/**
- * ESM bundles still contain CommonJS dependencies (mailparser, iconv-lite, handlebars…) that call `require`;
- * ESM has no `require`, so define one. The alias avoids clashing with anything a dependency declares.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __nurtureCreateRequire } from 'node:module'; const require = __nurtureCreateRequire(import.meta.url);";
-
-export interface NurtureFunctionProps extends Omit<NodejsFunctionProps, 'runtime' | 'architecture' | 'bundling' | 'logGroup' | 'logRetention'> {
-  /** The handler file (exports `handler`). */
+export interface NurtureFunctionProps extends Omit<FunctionOptions, 'runtime' | 'architecture' | 'logGroup' | 'logRetention'> {
+  /** The handler file (exports `handler`), absolute. */
   readonly entry: string;
+  /** The project root (where package.json and node_modules are), absolute, ending in a slash. */
+  readonly projectRoot: string;
   /** Powertools service name, also the log group's suffix. */
   readonly serviceName: string;
   /** @default one month */
@@ -40,9 +35,34 @@ const TABLE_ACTIONS: Record<TableAccess, string[]> = {
   readWrite: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
 };
 
-export class NurtureFunction extends NodejsFunction {
+/**
+ * The function's code: bin/build-lambda.mjs run while the asset is staged. Code splitting is why this is not
+ * NodejsFunction (whose esbuild call writes a single file): paths a function rarely takes load on first use.
+ * The asset hash is the bundle's, so an unchanged bundle is not uploaded again.
+ */
+function bundledCode(projectRoot: string, entry: string, copy: readonly string[]): Code {
+  return Code.fromAsset(projectRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never used: local bundling always succeeds or throws. CDK requires an image to be named.
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      // What the bundle is made of. CDK caches staged assets by their bundling options, so without it every
+      // function of the stack would get the first one's bundle.
+      command: ['node', 'bin/build-lambda.mjs', entry, '/asset-output', ...copy],
+      local: {
+        tryBundle(outputDir: string): boolean {
+          const r = spawnSync(process.execPath, [`${projectRoot}bin/build-lambda.mjs`, entry, outputDir, ...copy], { cwd: projectRoot, encoding: 'utf8' });
+          if (r.status !== 0) throw new Error(`bundling ${entry} failed: ${r.stderr || r.error?.message || `exit ${r.status}`}`);
+          return true;
+        },
+      },
+    },
+  });
+}
+
+export class NurtureFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: NurtureFunctionProps) {
-    const { serviceName, logRetention, logRemovalPolicy, copyIntoBundle, environment, ...rest } = props;
+    const { entry, projectRoot, serviceName, logRetention, logRemovalPolicy, copyIntoBundle, environment, ...rest } = props;
     // An explicit log group (not the deprecated logRetention custom resource): retention without an extra Lambda.
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -58,6 +78,8 @@ export class NurtureFunction extends NodejsFunction {
       memorySize: 256,
       timeout: Duration.seconds(30),
       ...rest,
+      code: bundledCode(projectRoot, entry, copyIntoBundle ?? []),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       role,
@@ -65,34 +87,8 @@ export class NurtureFunction extends NodejsFunction {
       environment: {
         POWERTOOLS_SERVICE_NAME: serviceName,
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        // Stack traces point into the TypeScript sources, not the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        // Sources stay out of the map: smaller bundle, and the map still names file and line.
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // Bundle the AWS SDK too: the versions the tests ran against, not whatever the runtime ships this month.
-        externalModules: [],
-        forceDockerBundling: false,
-        ...(copyIntoBundle?.length
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) =>
-                  copyIntoBundle.map((dir) => `cp -R "${inputDir}/${dir}" "${outputDir}/${dir}"`),
-              },
-            }
-          : {}),
       },
     });
     Validations.of(this).acknowledge({

@@ -92,7 +92,6 @@ export class CaptureReceipt extends Construct {
     const activator = new NurtureFunction(this, 'Activator', {
       entry: fileURLToPath(new URL('./active-rule-set-handler.ts', import.meta.url)),
       projectRoot: props.projectRoot,
-      depsLockFilePath: `${props.projectRoot}package-lock.json`,
       serviceName: 'nurture-receipt-activation',
       description: 'Activates the Nurture receipt rule set unless another set is active; on delete deactivates only its own',
       timeout: Duration.seconds(30),

@@ -20,6 +20,7 @@ import { startTestStore, testUser } from '../support/local-store.ts';
 import { composeMail } from '../support/mail.ts';
 import { sesEvent } from '../support/ses-event.ts';
 import { allStatements, asArray, synthNurture, TEST_DOMAIN, type Synthesized } from './synth.ts';
+import { modulesByLoad } from '../../bin/build-lambda.mjs';
 
 type Json = Record<string, any>;
 let s: Synthesized;
@@ -187,13 +188,15 @@ describe('IAM: least privilege', () => {
 });
 
 describe('functions', () => {
-  it('every Nurture function: nodejs22.x on arm64, its own log group (30 days), Powertools env, source maps on', () => {
+  it('every Nurture function: nodejs22.x on arm64, its own log group (30 days), Powertools env, source maps shipped but not parsed at start', () => {
     for (const name of FUNCTIONS) {
       const fn = resources[fnId(name)]!.Properties;
       expect(fn.Runtime, name).toBe('nodejs22.x');
       expect(fn.Architectures, name).toEqual(['arm64']);
       expect(fn.Handler, name).toBe('index.handler');
-      expect(fn.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: `nurture-${name.toLowerCase()}`, NODE_OPTIONS: '--enable-source-maps' });
+      expect(fn.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: `nurture-${name.toLowerCase()}` });
+      // Source maps ship but are not parsed at every cold start (bin/build-lambda.mjs).
+      expect(fn.Environment.Variables.NODE_OPTIONS).toBeUndefined();
       const logGroupId = fn.LoggingConfig.LogGroup.Ref as string;
       expect(resources[logGroupId]!.Properties.RetentionInDays, name).toBe(30);
     }
@@ -415,6 +418,20 @@ describe('bundles', () => {
     expect(readdirSync(join(assetDir('Send'), 'templates'))).toContain('partials');
   });
 
+  it('capture loads the reply path and charset tables only when a mail needs them', () => {
+    const dir = assetDir('Capture');
+    const { init, onFirstUse } = modulesByLoad(dir);
+    const code = (files: string[]): string => files.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    // The owner notice's text and the SES client's service name live in chunks a dynamic import reaches.
+    expect(code(init)).not.toContain('could not verify that it was sent by you');
+    expect(code(onFirstUse)).toContain('could not verify that it was sent by you');
+    expect(code(init)).not.toMatch(/SESv2Client/);
+    // iconv-lite's double-byte tables are files beside the bundle, not code compiled at every start.
+    expect(readdirSync(join(dir, 'iconv-lite-tables'))).toEqual(expect.arrayContaining(['cp950.json', 'shiftjis.json', 'cp936.json']));
+    expect(code([...init, ...onFirstUse])).not.toContain('"a140","'); // the first row of cp950.json
+    expect(existsSync(join(dir, 'node_modules/email-providers/all.json'))).toBe(true);
+  });
+
   // Loads each bundle from a copy laid out as Lambda does (/…/task/index.mjs), so any path that only resolves
   // inside this checkout (../../templates) or a require() the banner does not cover fails here, not in AWS.
   it.each(FUNCTIONS)('%s loads from a Lambda-like layout and exports handler', async (fn) => {
@@ -444,7 +461,7 @@ it('tripwire: the set of resources (ids and types) only changes on purpose', () 
 // (aws-ses-v2-local). The SDK reaches them through its standard AWS_ENDPOINT_URL_<SERVICE> settings, so the bundle
 // is not changed for the test; nothing can reach AWS (dummy credentials, local endpoints only).
 describe('the capture bundle end to end against local services', () => {
-  it('captures a BCC’d mail from the raw-mail bucket into the table', async () => {
+  it('captures BCC’d mail from the raw-mail bucket into the table, and takes the paths it loads on first use', async () => {
     const store = await startTestStore();
     const dir = mkdtempSync(join(tmpdir(), 's3rver-'));
     const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir });
@@ -486,6 +503,20 @@ describe('the capture bundle end to end against local services', () => {
       const out = await handler(sesEvent({ messageId: 'ses-bundle-1', from: 'Me <me@example.org>', recipients: [`log@${TEST_DOMAIN}`] }));
       expect(out.outcomes).toEqual([{ messageId: '<bundle1@example.org>', kind: 'outgoing', reason: null }]);
       expect((await store.store.listContacts(user.userId)).map((c) => [c.email, c.name])).toEqual([['jane@acme.com', 'Jane Doe']]);
+
+      // What the bundle leaves for first use still works from the Lambda layout: a name in Big5 (iconv-lite reads
+      // its table from a file beside the bundle) …
+      const big5 = ['From: Me <me@example.org>', 'To: =?big5?B?p/WkcKn6?= <li@acme.tw>', 'Subject: Report', 'Date: Fri, 20 Nov 2026 10:00:00 +0000', 'Message-ID: <bundle2@example.org>', 'Content-Type: text/plain; charset=big5', '', 'Attached.', ''].join('\r\n');
+      await s3.send(new PutObjectCommand({ Bucket: 'raw-mail', Key: 'raw/ses-bundle-2', Body: big5 }));
+      await handler(sesEvent({ messageId: 'ses-bundle-2', from: 'Me <me@example.org>', recipients: [`log@${TEST_DOMAIN}`] }));
+      expect((await store.store.listContacts(user.userId)).find((c) => c.email === 'li@acme.tw')?.name).toBe('李小明');
+      // … and the owner notice for mail from the user's address that failed authentication (the reply chunk, with
+      // its SES client and MIME composer).
+      await s3.send(new PutObjectCommand({ Bucket: 'raw-mail', Key: 'raw/ses-bundle-3', Body: raw }));
+      const spoofed = await handler(sesEvent({ messageId: 'ses-bundle-3', from: 'Me <me@example.org>', recipients: [`log@${TEST_DOMAIN}`], dmarc: 'FAIL', authenticationResults: 'amazonses.com; spf=fail smtp.mailfrom=example.org; dkim=fail header.i=@example.org; dmarc=fail header.from=example.org;' }));
+      expect(spoofed.outcomes).toMatchObject([{ kind: 'rejected', reason: 'unauthenticated' }]);
+      const sent = ((await (await fetch(`http://127.0.0.1:${(ses.address() as AddressInfo).port}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string }[] }).emails;
+      expect(sent.map((m) => [m.destination.to, m.subject])).toEqual([[['me@example.org'], 'Nurture could not verify a mail from your address']]);
     } finally {
       process.env = saved;
       await new Promise<void>((ok) => ses.close(() => ok()));
