@@ -41,19 +41,34 @@ for (const name of ['Capture', 'Send', 'Dispatch', 'Unsubscribe', 'Feedback']) {
   const task = join(mkdtempSync(join(tmpdir(), 'nurture-task-')), 'task');
   cpSync(asset, task, { recursive: true });
   const file = join(task, 'index.mjs');
-  const loads: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t)`], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, ...ENV },
-    });
-    if (r.status !== 0) throw new Error(`${name}: ${r.stderr}`);
-    loads.push(Number(r.stdout.trim()));
-  }
-  loads.sort((a, b) => a - b);
   const modules = modulesByLoad(task);
+  // Each process imports index.mjs (module init, the goal's measure), then every chunk left for first use: an upper
+  // bound on the code a first invocation can add (the SDK's own lazily loaded parts, the rarely taken paths).
+  const chunks = JSON.stringify(modules.onFirstUse.map((f) => join(task, f)));
+  const init: number[] = [];
+  const all: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const r = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(file)}); const a=performance.now()-t; for (const c of ${chunks}) await import(c); console.log(a, performance.now()-t)`],
+      { encoding: 'utf8', env: { PATH: process.env.PATH, ...ENV } },
+    );
+    if (r.status !== 0) throw new Error(`${name}: ${r.stderr}`);
+    const [a, b] = r.stdout.trim().split(' ').map(Number);
+    init.push(a!);
+    all.push(b!);
+  }
+  const median = (xs: number[]): string => [...xs].sort((a, b) => a - b)[3]!.toFixed(0);
   const kb = (files: string[]): string => (files.reduce((n, f) => n + statSync(join(task, f)).size, 0) / 1024).toFixed(0);
-  rows.push({ function: name, 'loaded at init KB': kb(modules.init), 'on first use KB': kb(modules.onFirstUse), 'module init ms (median of 7)': loads[3]!.toFixed(0), 'min ms': loads[0]!.toFixed(0), 'max ms': loads[6]!.toFixed(0) });
+  rows.push({
+    function: name,
+    'loaded at init KB': kb(modules.init),
+    'module init ms (median of 7)': median(init),
+    'min ms': Math.min(...init).toFixed(0),
+    'max ms': Math.max(...init).toFixed(0),
+    'on first use KB': kb(modules.onFirstUse),
+    'init + every chunk ms': median(all),
+  });
 }
 console.log(`Machine: ${machine()}\n`);
 console.log('Lambda cold start, synthesized assets (bin/build-lambda.mjs: esbuild, minified ESM with code splitting, node22)');

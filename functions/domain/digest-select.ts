@@ -467,18 +467,17 @@ export function recentlySuggested(c: Contact, lastWeek: ReadonlySet<string>, now
 // ---------------------------------------------------------------------------------------------- follow-ups
 
 /**
- * A contact needs a follow-up when its first touch — the earlier of `metAt` (a note said the user met them)
- * and `firstContacted` (first mail) — is between 2 and 7 days old, and nothing was sent to them after it:
- * `lastContacted` is not later than the first touch (met and never mailed; or mailed exactly once).
+ * A contact needs a follow-up when the acquaintance began (`followUpStart`) between 2 and 9 days ago and nothing
+ * was sent to them after it: `lastContacted` is not later than that start (met and never mailed; or mailed once).
  * Only people the user met, or first wrote to in To: a Cc on someone else's thread is not a new acquaintance.
  */
 export function needsFollowUp(c: Contact, nowMs: number): boolean {
-  if (!metFirst(c) && c.firstVia === 'cc') return false;
-  const first = firstTouch(c);
-  const age = nowMs - first;
+  const start = followUpStart(c);
+  if (!start.met && c.firstVia === 'cc') return false;
+  const age = nowMs - start.at;
   if (age < FOLLOW_UP_GRACE_DAYS * DAY_MS || age > NEW_CONTACT_WINDOW_DAYS * DAY_MS) return false;
   const last = lastTouch(c);
-  return Number.isNaN(last) || last <= first;
+  return Number.isNaN(last) || last <= start.at;
 }
 
 /** The last mail to them, or the user's "done" on a check-in or follow-up about them, whichever is later. */
@@ -488,13 +487,19 @@ function lastTouch(c: Contact): number {
   return Number.isNaN(checked) ? mailed : Math.max(mailed, checked);
 }
 
-function firstTouch(c: Contact): number {
-  const times = [c.firstContacted, c.metAt].filter((d): d is string => !!d).map((d) => Date.parse(d));
-  return Math.min(...times.filter((t) => !Number.isNaN(t)));
-}
-
-function metFirst(c: Contact): boolean {
-  return c.metAt !== undefined && Date.parse(c.metAt) === firstTouch(c);
+/**
+ * When the acquaintance began: the first mail, or the meeting when a note says the user met them before writing
+ * to them — or when the one mail before it had them only on a Cc or a group thread, which is not knowing them
+ * (met at Thursday's meetup after one Cc last month still wants a "great to meet you"). Met after writing to them
+ * personally, or after more mails than that one: the first mail.
+ */
+function followUpStart(c: Contact): { at: number; met: boolean } {
+  const mailed = Date.parse(c.firstContacted);
+  const met = c.metAt ? Date.parse(c.metAt) : Number.NaN;
+  if (Number.isNaN(met)) return { at: mailed, met: false };
+  const onlyInPassing = c.count <= 1 && (c.firstVia === 'cc' || c.firstVia === 'group');
+  if (Number.isNaN(mailed) || met <= mailed || onlyInPassing) return { at: met, met: true };
+  return { at: mailed, met: false };
 }
 
 /**
@@ -504,19 +509,22 @@ function metFirst(c: Contact): boolean {
  */
 function selectFollowups(contacts: readonly Contact[], ctx: Ctx): Draft[] {
   const { nowMs } = ctx;
-  const due = contacts.filter((c) => needsFollowUp(c, nowMs)).sort((a, b) => firstTouch(a) - firstTouch(b) || a.email.localeCompare(b.email));
-  const met = due.filter(metFirst);
-  const personal = due.filter((c) => !metFirst(c) && c.firstVia !== 'group');
+  const due = contacts.filter((c) => needsFollowUp(c, nowMs)).sort((a, b) => followUpStart(a).at - followUpStart(b).at || a.email.localeCompare(b.email));
+  const met = due.filter((c) => followUpStart(c).met);
+  const personal = due.filter((c) => !followUpStart(c).met && c.firstVia !== 'group');
   const threads = new Map<string, Contact[]>();
-  for (const c of due.filter((x) => !metFirst(x) && x.firstVia === 'group')) {
-    const key = `${cleanSubject(c.lastSubject ?? '').toLowerCase()}|${isoDayIn(firstTouch(c), ctx.input.user.tz)}`;
+  for (const c of due.filter((x) => !followUpStart(x).met && x.firstVia === 'group')) {
+    // A thread is its subject on its day; mails without a subject are told apart by the instant they were sent
+    // (every recipient of one mail shares it), so two unrelated mails of a day never become one item.
+    const subject = cleanSubject(c.lastSubject ?? '').toLowerCase();
+    const key = subject ? `${subject}|${isoDayIn(followUpStart(c).at, ctx.input.user.tz)}` : `|${c.firstContacted}`;
     threads.set(key, [...(threads.get(key) ?? []), c]);
   }
   return [...met.map((c) => personFollowup(c, true, ctx)), ...personal.map((c) => personFollowup(c, false, ctx)), ...[...threads.values()].map((g) => threadFollowup(g, ctx))];
 }
 
 function personFollowup(c: Contact, met: boolean, ctx: Ctx): Draft {
-  const on = dayLabelOn(isoDayIn(firstTouch(c), ctx.input.user.tz), ctx.today);
+  const on = dayLabelOn(isoDayIn(followUpStart(c).at, ctx.input.user.tz), ctx.today);
   const subject = c.lastSubject ? cleanSubject(c.lastSubject) : '';
   const why = met ? `you met ${on}; nothing sent since` : `you first wrote ${on}${subject ? ` about “${subject}”` : ''}; nothing sent since`;
   const note = latestNote(c, ctx.input);
@@ -539,7 +547,7 @@ const GROUP_NAMES_SHOWN = 3;
 function threadFollowup(people: readonly Contact[], ctx: Ctx): Draft {
   const first = people[0] as Contact;
   const subject = first.lastSubject ? cleanSubject(first.lastSubject) : '';
-  const on = dayLabelOn(isoDayIn(firstTouch(first), ctx.input.user.tz), ctx.today);
+  const on = dayLabelOn(isoDayIn(followUpStart(first).at, ctx.input.user.tz), ctx.today);
   const names = people.slice(0, GROUP_NAMES_SHOWN).map(displayName);
   const others = people.length - names.length;
   const who = others > 0 ? `${names.join(', ')} and ${plural(others, 'other')}` : joinNames(names);

@@ -56,6 +56,8 @@ function world(seed: number, size: number, hot = 0, paused = false): World {
     const fresh = !isHot && r() < 0.02; // first written to or met this week: a follow-up candidate
     const met = fresh && r() < 0.4;
     const count = isHot ? 80 : met ? 0 : fresh ? 1 : Math.floor(1 + 60 * r() ** 3);
+    // On one mail long ago (a Cc or a group thread, when firstVia says so) and met this week: a follow-up.
+    const metLater = !fresh && !isHot && count === 1 && r() < 0.03 ? now - (1 + r() * 6.5) * DAY : null;
     // Contact 1 was last written to by a mail whose Date header is a few hours ahead of the clock.
     const last = i === 1 ? now + 0.2 * DAY : isHot ? now - (8 + r() * 2) * DAY : fresh ? now - (1 + r() * 6.5) * DAY : now - r() * 800 * DAY;
     const gap = (isHot ? 7 + r() : 3 + r() * 60) * DAY;
@@ -70,7 +72,7 @@ function world(seed: number, size: number, hot = 0, paused = false): World {
       recentDates,
       lastSubject: `Re: ${pick(TOPICS)}`,
       replies: Math.floor(r() * (count + 1)),
-      ...(met ? { metAt: iso(last) } : {}),
+      ...(met ? { metAt: iso(last) } : metLater ? { metAt: iso(metLater) } : {}),
       notes: r() < 0.05 ? [{ date: iso(last), text: `Note about ${email}` }] : [],
       // Suggested within the six-week rest, or longer ago (rested: back only after the fresh ones).
       ...(r() < 0.15 ? { lastSuggested: iso(now - r() * 90 * DAY), ignoredSuggestions: Math.floor(r() * 4) } : {}),
@@ -83,6 +85,9 @@ function world(seed: number, size: number, hot = 0, paused = false): World {
       seen: [],
     };
     contacts.push(c);
+    if (metLater) {
+      interactions.push({ key: `n${seed}x${i}`, kind: 'note', messageId: null, date: iso(metLater), subject: 'Met', recipients: [{ email }], threadId: `n${i}`, inReplyTo: null, references: [], hasAttachments: false, hasLink: false });
+    }
     if (last > now - NEW_CONTACT_WINDOW_DAYS * DAY) {
       interactions.push({ key: `k${seed}x${i}`, kind: met ? 'note' : 'outgoing', messageId: null, date: iso(last), subject: c.lastSubject!, recipients: [{ email }], threadId: `t${i}`, inReplyTo: null, references: [], hasAttachments: false, hasLink: false });
     }

@@ -272,12 +272,36 @@ describe('follow-ups with new people', () => {
     expect(m.items.flatMap((i) => i.contacts)).not.toContain('cc@x.example');
   });
 
+  it('keeps two subjectless group mails of one day apart, and the people of one such mail together', () => {
+    const morning = ['a', 'b', 'c', 'd'].map((n) => fresh(`${n}@x.example`, { firstVia: 'group', firstContacted: daysAgo(3), lastContacted: daysAgo(3), lastSubject: '' }));
+    const later = daysAgo(2.9);
+    const afternoon = ['e', 'f', 'g', 'h'].map((n) => fresh(`${n}@y.example`, { firstVia: 'group', firstContacted: later, lastContacted: later, lastSubject: '' }));
+    const items = section(digest({ contacts: [...morning, ...afternoon] }), 'followup');
+    expect(items.map((i) => i.contacts)).toEqual([morning.map((c) => c.email), afternoon.map((c) => c.email)]);
+  });
+
   it('holds at most three follow-ups, people met first, and counts the rest', () => {
     const met = Array.from({ length: 2 }, (_, i) => fresh(`met${i}@x.example`, { count: 0, metAt: daysAgo(5), firstContacted: daysAgo(5), lastContacted: daysAgo(5) }));
     const wrote = Array.from({ length: 3 }, (_, i) => fresh(`w${i}@x.example`, { firstVia: 'personal', firstContacted: daysAgo(6), lastContacted: daysAgo(6) }));
     const m = digest({ contacts: [...wrote, ...met] });
     expect(emailsIn(m, 'followup')).toEqual(['met0@x.example', 'met1@x.example', 'w0@x.example']);
     expect(m.leftOut).toBe('Not listed, to keep this short: 2 more follow-ups.');
+  });
+
+  it('follows up someone met after being on one Cc or group mail: the meeting is when they became known', () => {
+    const ccOnce = fresh('cc@x.example', { name: 'Cleo', firstVia: 'cc', count: 1, firstContacted: daysAgo(30), lastContacted: daysAgo(30), metAt: daysAgo(3) });
+    const groupOnce = fresh('g@x.example', { name: 'Gus', firstVia: 'group', count: 1, firstContacted: daysAgo(4), lastContacted: daysAgo(4), metAt: daysAgo(3), lastSubject: 'Offsite' });
+    const items = section(digest({ contacts: [ccOnce, groupOnce] }), 'followup');
+    expect(items.map((i) => [i.text, i.why])).toEqual([
+      ['Follow up with Cleo', 'you met on Fri 27 Nov; nothing sent since'],
+      ['Follow up with Gus', 'you met on Fri 27 Nov; nothing sent since'],
+    ]);
+    // Written to since the meeting: followed up already.
+    const mailedSince = { ...ccOnce, lastContacted: daysAgo(2), count: 2 };
+    expect(emailsIn(digest({ contacts: [mailedSince] }), 'followup')).toEqual([]);
+    // A long correspondence that began with a Cc is an old acquaintance, met or not.
+    const longKnown = contact('k@x.example', { firstVia: 'cc', count: 12, firstContacted: daysAgo(300), lastContacted: daysAgo(3), metAt: daysAgo(3) });
+    expect(emailsIn(digest({ contacts: [longKnown] }), 'followup')).toEqual([]);
   });
 
   it('does not treat an old acquaintance met again as a new person', () => {
