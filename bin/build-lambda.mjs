@@ -4,11 +4,12 @@
 //
 // Why not NodejsFunction's own esbuild call: it writes one file, so everything a function might ever need is
 // compiled at every cold start. With code splitting, what the handler imports dynamically (a rarely taken path,
-// the SDK's credential providers for profiles and SSO) becomes a chunk read only when that path runs. Two data
-// sets stay files beside the bundle instead of JavaScript to compile:
-// - iconv-lite's double-byte tables (Chinese, Japanese, Korean charsets), which iconv-lite itself requires only
-//   when such a charset is first decoded;
-// - email-providers' JSON lists, which JSON.parse reads faster than V8 compiles an array literal.
+// the SDK's credential providers for profiles and SSO) becomes a chunk read only when that path runs. Besides:
+// - iconv-lite's double-byte tables (Chinese, Japanese, Korean charsets) stay JSON files beside the bundle, which
+//   iconv-lite itself requires only when such a charset is first decoded;
+// - email-providers' JSON lists too: JSON.parse reads them faster than V8 compiles an array literal;
+// - packages a dependency imports at its top but calls only on a rare path (DEFERRED) are built as files of their
+//   own, required by the first call.
 //
 // Usage: node bin/build-lambda.mjs <entry.ts> <outdir> [dir-to-copy…]   (directories relative to the project root)
 // Plain JavaScript: it runs before anything is compiled.
@@ -31,6 +32,60 @@ const iconvTablesBeside = {
     build.onResolve({ filter: /^\.\/tables\/[\w-]+\.json$/ }, (args) =>
       args.importer.includes(`${join('node_modules', 'iconv-lite')}`) ? { path: `./${ICONV_TABLES}/${basename(args.path)}`, external: true } : undefined,
     );
+  },
+};
+
+/**
+ * Packages imported at the top of a module but called only on a rarely taken path, with the exports called. The
+ * bundle gets a stand-in with these exports that requires the real package (built as deferred-<name>.cjs) at the
+ * first call. An export not listed here fails the build (no matching export), never a mail.
+ */
+const DEFERRED = {
+  // Mail with HTML and no text part: own-text.ts reads the HTML. (mailparser's own call is off: skipHtmlToText.)
+  'html-to-text': { named: ['convert', 'htmlToText'] },
+  // ISO-2022-JP and the other JIS charsets (libmime); no other mail calls it.
+  'encoding-japanese': { default: ['convert'] },
+};
+
+const deferredFile = (name) => `deferred-${name}.cjs`;
+
+/** @type {import('esbuild').Plugin} */
+const deferredPackages = {
+  name: 'deferred-packages',
+  setup(build) {
+    const names = Object.keys(DEFERRED).map((n) => n.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'));
+    build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'deferred' }));
+    build.onResolve({ filter: /^\.\/deferred-[\w.-]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'deferred' }, ({ path: name }) => {
+      const { named = [], default: members } = DEFERRED[name];
+      const call = (f) => `(...args) => load().${f}(...args)`;
+      const lines = [
+        `let real;`,
+        `const load = () => (real ??= require(${JSON.stringify(`./${deferredFile(name)}`)}));`,
+        ...named.map((f) => `export const ${f} = ${call(f)};`),
+        ...(members ? [`export default { ${members.map((f) => `${f}: ${call(f)}`).join(', ')} };`] : []),
+      ];
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Packages that ship both an ES module and a CommonJS build, imported by one dependency (mailparser) and required
+ * by another (mailsplit): without this the bundle holds both builds, twice the code to compile at every start.
+ * Imports resolve to the file a require would, so there is one copy (esbuild's interop gives it to the importers).
+ */
+const ONE_COPY = ['libmime', 'libqp', 'libbase64'];
+
+/** @type {import('esbuild').Plugin} */
+const oneCopyOfDualPackages = {
+  name: 'one-copy-of-dual-packages',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${ONE_COPY.join('|')})$`) }, async (args) => {
+      if (args.kind === 'require-call' || args.pluginData === 'one-copy') return undefined;
+      const r = await build.resolve(args.path, { kind: 'require-call', resolveDir: args.resolveDir, importer: args.importer, pluginData: 'one-copy' });
+      return r.errors.length ? { errors: r.errors } : { path: r.path };
+    });
   },
 };
 
@@ -64,10 +119,27 @@ export async function buildLambda({ entry, outdir, copy = [] }) {
     // The AWS SDK is bundled too: the versions the tests ran against, not whatever the runtime ships this month.
     external: ['email-providers'],
     banner: { js: ESM_REQUIRE_BANNER },
-    plugins: [iconvTablesBeside],
+    plugins: [iconvTablesBeside, deferredPackages, oneCopyOfDualPackages],
     metafile: true,
     logLevel: 'error',
   });
+  for (const name of Object.keys(DEFERRED).filter((n) => result.metafile.inputs[`deferred:${n}`])) {
+    await build({
+      absWorkingDir: ROOT,
+      entryPoints: [name],
+      outfile: join(outdir, deferredFile(name)),
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      minify: true,
+      charset: 'utf8',
+      sourcemap: true,
+      sourcesContent: false,
+      logLevel: 'error',
+    });
+  }
   const inputs = Object.keys(result.metafile.inputs);
   if (inputs.some((f) => f.includes('node_modules/iconv-lite/'))) {
     cpSync(join(ROOT, 'node_modules/iconv-lite/encodings/tables'), join(outdir, ICONV_TABLES), { recursive: true });
@@ -84,7 +156,7 @@ export async function buildLambda({ entry, outdir, copy = [] }) {
 
 /**
  * A built bundle's modules split by when they load: `init`, what importing `index.mjs` loads (its static imports,
- * followed), and `onFirstUse`, the chunks only a dynamic import reaches.
+ * followed), and `onFirstUse`, the chunks only a dynamic import reaches and the deferred packages.
  * @param {string} dir
  * @returns {{ init: string[], onFirstUse: string[] }}
  */
@@ -97,7 +169,7 @@ export function modulesByLoad(dir) {
     for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/\bfrom\s*"\.\/([\w.-]+\.mjs)"|\bimport\s*"\.\/([\w.-]+\.mjs)"/g)) visit(m[1] ?? m[2]);
   };
   visit('index.mjs');
-  const all = readdirSync(dir).filter((f) => f.endsWith('.mjs'));
+  const all = readdirSync(dir).filter((f) => f.endsWith('.mjs') || f.endsWith('.cjs'));
   return { init: all.filter((f) => init.has(f)), onFirstUse: all.filter((f) => !init.has(f)) };
 }
 

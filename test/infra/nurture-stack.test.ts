@@ -426,6 +426,12 @@ describe('bundles', () => {
     expect(code(init)).not.toContain('could not verify that it was sent by you');
     expect(code(onFirstUse)).toContain('could not verify that it was sent by you');
     expect(code(init)).not.toMatch(/SESv2Client/);
+    // Deferred packages are files of their own, required at their first call.
+    expect(onFirstUse).toEqual(expect.arrayContaining(['deferred-html-to-text.cjs', 'deferred-encoding-japanese.cjs']));
+    expect(code(init)).not.toContain('uppercaseHeaderCells'); // an html-to-text option
+    // mailparser imports libmime and mailsplit requires it: one copy, not its ES module and CommonJS builds both
+    // (this list is libmime's charset module's own).
+    expect(code(init).match(/\["utf7","utf7imap","base64","hex"\]/g)).toHaveLength(1);
     // iconv-lite's double-byte tables are files beside the bundle, not code compiled at every start.
     expect(readdirSync(join(dir, 'iconv-lite-tables'))).toEqual(expect.arrayContaining(['cp950.json', 'shiftjis.json', 'cp936.json']));
     expect(code([...init, ...onFirstUse])).not.toContain('"a140","'); // the first row of cp950.json
@@ -510,6 +516,23 @@ describe('the capture bundle end to end against local services', () => {
       await s3.send(new PutObjectCommand({ Bucket: 'raw-mail', Key: 'raw/ses-bundle-2', Body: big5 }));
       await handler(sesEvent({ messageId: 'ses-bundle-2', from: 'Me <me@example.org>', recipients: [`log@${TEST_DOMAIN}`] }));
       expect((await store.store.listContacts(user.userId)).find((c) => c.email === 'li@acme.tw')?.name).toBe('李小明');
+      // … a name in ISO-2022-JP and an HTML-only mail (encoding-japanese and html-to-text are deferred packages,
+      // required at their first call) …
+      const jisAndHtml = [
+        'From: Me <me@example.org>',
+        'To: =?ISO-2022-JP?B?GyRCOzNFREJATzobKEI=?= <taro@example.jp>',
+        'Subject: Deck',
+        'Date: Fri, 20 Nov 2026 11:00:00 +0000',
+        'Message-ID: <bundle4@example.org>',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        '<html><body><p>Hi Taro,</p><p>I will send you the deck by Friday.</p></body></html>',
+        '',
+      ].join('\r\n');
+      await s3.send(new PutObjectCommand({ Bucket: 'raw-mail', Key: 'raw/ses-bundle-4', Body: jisAndHtml }));
+      await handler(sesEvent({ messageId: 'ses-bundle-4', from: 'Me <me@example.org>', recipients: [`log@${TEST_DOMAIN}`] }));
+      expect((await store.store.listContacts(user.userId)).find((c) => c.email === 'taro@example.jp')?.name).toBe('山田太郎');
+      expect((await store.store.listPromises(user.userId)).map((p) => [p.action, p.to, p.text])).toEqual([['send', ['taro@example.jp'], 'I will send you the deck by Friday.']]);
       // … and the owner notice for mail from the user's address that failed authentication (the reply chunk, with
       // its SES client and MIME composer).
       await s3.send(new PutObjectCommand({ Bucket: 'raw-mail', Key: 'raw/ses-bundle-3', Body: raw }));
