@@ -22,6 +22,7 @@ const INPUTS = join(OUT_DIR, 'inputs.json');
  */
 export async function buildCli({ clean = false } = {}) {
   const { build } = await import('esbuild');
+  const { oneCopyOfDualPackages } = await import('./build-lambda.mjs');
   if (clean) rmSync(OUT_DIR, { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
   const result = await build({
@@ -43,6 +44,8 @@ export async function buildCli({ clean = false } = {}) {
     // Smaller files parse faster; identifiers are kept, so an unexpected error's stack still reads.
     minifyWhitespace: true,
     minifySyntax: true,
+    // mailparser imports libmime and mailsplit requires it: one copy of it, as in the Lambda bundles.
+    plugins: [oneCopyOfDualPackages],
     metafile: true,
     write: false,
     logLevel: 'error',
@@ -56,7 +59,7 @@ export async function buildCli({ clean = false } = {}) {
     written.add(file.path);
   }
   const ours = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
-  const inputs = [...ours, 'package-lock.json', relative(ROOT, fileURLToPath(import.meta.url))];
+  const inputs = [...ours, 'package-lock.json', relative(ROOT, fileURLToPath(import.meta.url)), 'bin/build-lambda.mjs'];
   writeFileSync(`${INPUTS}.${process.pid}.tmp`, `${JSON.stringify(inputs)}\n`);
   renameSync(`${INPUTS}.${process.pid}.tmp`, INPUTS);
   written.add(INPUTS);

@@ -78,7 +78,7 @@ const deferredPackages = {
 const ONE_COPY = ['libmime', 'libqp', 'libbase64'];
 
 /** @type {import('esbuild').Plugin} */
-const oneCopyOfDualPackages = {
+export const oneCopyOfDualPackages = {
   name: 'one-copy-of-dual-packages',
   setup(build) {
     build.onResolve({ filter: new RegExp(`^(${ONE_COPY.join('|')})$`) }, async (args) => {
