@@ -39,6 +39,7 @@ const props: NurtureStackProps = {
   replaceActiveRuleSet: flag('replaceActiveRuleSet'),
   sandboxRecipients: context('sandboxRecipients')?.split(',').filter((a) => a.trim()),
   allowSpfOnly: flag('allowSpfOnly'),
+  assumeReceivingRegion: flag('assumeReceivingRegion'),
   // Deploy targets the CLI's account and region; synth without credentials stays environment-agnostic.
   env: process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } : undefined,
   description: `Nurture: relationship follow-ups by email (capture domain ${domain})`,

@@ -67,16 +67,23 @@ export interface NurtureStackProps extends StackProps {
    * envelope sender, not the From header; such senders are refused until their domain adds DMARC or DKIM. @default false
    */
   readonly allowSpfOnly?: boolean;
+  /**
+   * Deploy to a region missing from SES_RECEIVING_REGIONS, for a receiving region AWS added after that list was
+   * written: check the General Reference's "Email receiving endpoints" first. @default false
+   */
+  readonly assumeReceivingRegion?: boolean;
 }
 
 /**
  * Regions where SES receives mail (the "Email receiving endpoints" table of the AWS General Reference, "Amazon
- * Simple Email Service endpoints and quotas"). A stack elsewhere would deploy and never receive anything.
+ * Simple Email Service endpoints and quotas"). A stack elsewhere would deploy and never receive anything. AWS adds
+ * receiving regions over time (Stockholm, Mumbai, Seoul and São Paulo receive by 2026, with inbound-smtp MX records
+ * in use), so the list can lag: `receivingRegion: 'assume'` (`-c assumeReceivingRegion=true`) deploys anyway.
  */
 export const SES_RECEIVING_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1',
-  'eu-west-1', 'eu-west-2', 'eu-central-1',
-  'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1',
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',
+  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-south-1', 'eu-north-1',
+  'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'ap-northeast-2',
 ] as const;
 
 /** RFC 2606's example domains: a stack for them could never receive mail, and was cdk.json's old default. */
@@ -121,9 +128,9 @@ export class NurtureStack extends Stack {
     const domain = checkDomain('domain', props.domain);
     const sendingDomain = props.sendingDomain ? checkDomain('sendingDomain', props.sendingDomain) : domain;
     // Environment-agnostic synth (no credentials) leaves the region a token; deploys name it.
-    if (!Token.isUnresolved(this.region) && !(SES_RECEIVING_REGIONS as readonly string[]).includes(this.region)) {
+    if (!Token.isUnresolved(this.region) && !(SES_RECEIVING_REGIONS as readonly string[]).includes(this.region) && !props.assumeReceivingRegion) {
       throw new Error(
-        `SES does not receive mail in ${this.region}. Deploy to one of ${SES_RECEIVING_REGIONS.join(', ')} (e.g. AWS_REGION=eu-west-1 npx cdk deploy …); see "Choose a region" in docs/deploy.md.`,
+        `SES is not known to receive mail in ${this.region}. Deploy to one of ${SES_RECEIVING_REGIONS.join(', ')} (e.g. AWS_REGION=eu-west-1 npx cdk deploy …), or, if AWS's "Email receiving endpoints" table lists ${this.region} now, add -c assumeReceivingRegion=true; see "Choose a region" in docs/deploy.md.`,
       );
     }
     const captureAddress = `${props.captureLocalPart ?? 'log'}@${domain}`;

@@ -75,11 +75,17 @@ describe('domains and addresses', () => {
 });
 
 describe('regions', () => {
-  const inRegion = (region: string) => () =>
-    new NurtureStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Nurture', { domain: TEST_DOMAIN, env: { account: '123456789012', region } });
+  const inRegion = (region: string, assumeReceivingRegion?: boolean) => () =>
+    new NurtureStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Nurture', { domain: TEST_DOMAIN, env: { account: '123456789012', region }, assumeReceivingRegion });
 
-  it('refuses a region where SES receives no mail, naming the ones where it does', () => {
-    expect(inRegion('sa-east-1')).toThrow(/SES does not receive mail in sa-east-1\. Deploy to one of us-east-1, .*eu-west-1/);
+  it('refuses a region where SES is not known to receive mail, naming the ones where it does and the way past', () => {
+    expect(inRegion('me-south-1')).toThrow(/SES is not known to receive mail in me-south-1\. Deploy to one of us-east-1, .*eu-west-1.*-c assumeReceivingRegion=true/);
+    // A receiving region added after the list was written: the operator checked and says so.
+    expect(Template.fromStack(inRegion('me-south-1', true)()).toJSON().Outputs.MxRecord.Value).toBe(`${TEST_DOMAIN}. MX 10 inbound-smtp.me-south-1.amazonaws.com.`);
+  });
+
+  it('knows the receiving regions AWS added since 2023 (São Paulo, Stockholm, Mumbai, Seoul)', () => {
+    for (const region of ['sa-east-1', 'eu-north-1', 'ap-south-1', 'ap-northeast-2']) expect(inRegion(region), region).not.toThrow();
   });
 
   it('accepts a receiving region, and publishes its inbound MX', () => {
