@@ -72,7 +72,8 @@ const rows = tasks.map((t) => {
   const kb = (files: string[]): string => (files.reduce((n, f) => n + statSync(join(t.task, f)).size, 0) / 1024).toFixed(0);
   return {
     function: t.name,
-    'loaded at init KB': kb(t.modules.init),
+    'code at init KB': kb(t.modules.init),
+    'JSON data at init KB': kb(t.modules.initData),
     'module init ms (median of 7)': median(t.init),
     'min ms': Math.min(...t.init).toFixed(0),
     'max ms': Math.max(...t.init).toFixed(0),

@@ -13,7 +13,7 @@
 //
 // Usage: node bin/build-lambda.mjs <entry.ts> <outdir> [dir-to-copy…]   (directories relative to the project root)
 // Plain JavaScript: it runs before anything is compiled.
-import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,9 +38,11 @@ const iconvTablesBeside = {
 /**
  * Packages imported at the top of a module but called only on a rarely taken path, with the exports called. The
  * bundle gets a stand-in with these exports that requires the real package (built as deferred-<name>.cjs) at the
- * first call. An export not listed here fails the build (no matching export), never a mail.
+ * first call. A named export missing here fails the build; a member of a default export is not checked by esbuild,
+ * so test/infra/build-lambda.test.ts reads every module of the bundle that imports these packages and fails on a
+ * member it calls that is not listed (after a dependency upgrade, say), before any mail can meet it.
  */
-const DEFERRED = {
+export const DEFERRED = {
   // Mail with HTML and no text part: own-text.ts reads the HTML. (mailparser's own call is off: skipHtmlToText.)
   'html-to-text': { named: ['convert', 'htmlToText'] },
   // ISO-2022-JP and the other JIS charsets (libmime); no other mail calls it.
@@ -155,22 +157,29 @@ export async function buildLambda({ entry, outdir, copy = [] }) {
 }
 
 /**
- * A built bundle's modules split by when they load: `init`, what importing `index.mjs` loads (its static imports,
- * followed), and `onFirstUse`, the chunks only a dynamic import reaches and the deferred packages.
+ * A built bundle's files split by when they load: `init`, the modules importing `index.mjs` loads (its static
+ * imports, followed); `initData`, the JSON files among those imports (read with JSON.parse, not compiled); and
+ * `onFirstUse`, the chunks only a dynamic import reaches and the deferred packages.
  * @param {string} dir
- * @returns {{ init: string[], onFirstUse: string[] }}
+ * @returns {{ init: string[], initData: string[], onFirstUse: string[] }}
  */
 export function modulesByLoad(dir) {
   const init = new Set();
+  const initData = new Set();
   const visit = (file) => {
     if (init.has(file)) return;
     init.add(file);
+    const code = readFileSync(join(dir, file), 'utf8');
     // Static imports only, `import{…}from"./x.mjs"` or `import"./x.mjs"`; `import("./x.mjs")` is a dynamic one.
-    for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/\bfrom\s*"\.\/([\w.-]+\.mjs)"|\bimport\s*"\.\/([\w.-]+\.mjs)"/g)) visit(m[1] ?? m[2]);
+    for (const m of code.matchAll(/\bfrom\s*"\.\/([\w.-]+\.mjs)"|\bimport\s*"\.\/([\w.-]+\.mjs)"/g)) visit(m[1] ?? m[2]);
+    // Packages left beside the bundle (email-providers' lists).
+    for (const m of code.matchAll(/\bfrom\s*"([\w@][\w@./-]*\.json)"/g)) {
+      if (existsSync(join(dir, 'node_modules', m[1]))) initData.add(join('node_modules', m[1]));
+    }
   };
   visit('index.mjs');
   const all = readdirSync(dir).filter((f) => f.endsWith('.mjs') || f.endsWith('.cjs'));
-  return { init: all.filter((f) => init.has(f)), onFirstUse: all.filter((f) => !init.has(f)) };
+  return { init: all.filter((f) => init.has(f)), initData: [...initData], onFirstUse: all.filter((f) => !init.has(f)) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -78,7 +78,7 @@ export interface NurtureStackProps extends StackProps {
  * Regions where SES receives mail (the "Email receiving endpoints" table of the AWS General Reference, "Amazon
  * Simple Email Service endpoints and quotas"). A stack elsewhere would deploy and never receive anything. AWS adds
  * receiving regions over time (Stockholm, Mumbai, Seoul and São Paulo receive by 2026, with inbound-smtp MX records
- * in use), so the list can lag: `receivingRegion: 'assume'` (`-c assumeReceivingRegion=true`) deploys anyway.
+ * in use), so the list can lag: `assumeReceivingRegion: true` (`-c assumeReceivingRegion=true`) deploys anyway.
  */
 export const SES_RECEIVING_REGIONS = [
   'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',

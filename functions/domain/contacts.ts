@@ -2,7 +2,8 @@
  * How one captured mail or note changes a contact. Pure, and idempotent: a message already applied
  * (its key is in `seen`) changes nothing, so a retried or duplicated delivery never double-counts.
  */
-import { domainOf, organisationFromDomain } from './addresses.ts';
+import { domainOf } from './addresses.ts';
+import { organisationFromDomain } from './organisations.ts';
 import type { Address, Contact, FirstVia } from './types.ts';
 
 /** Dates kept to learn the usual rhythm with a person. */
@@ -63,7 +64,9 @@ export function applyTouch(existing: Contact | undefined, t: ContactTouch): Cont
           .slice(0, NOTES_KEPT)
       : base.notes;
     const metAt = !base.metAt || t.date > base.metAt ? t.date : base.metAt;
-    return withName({ ...base, firstContacted, notes, metAt, seen }, name);
+    // A contact from before firstMetAt was kept: its first meeting is unknown, so it stays unset (see followUpStart).
+    const firstMetAt = base.metAt && !base.firstMetAt ? undefined : !base.firstMetAt || t.date < base.firstMetAt ? t.date : base.firstMetAt;
+    return withName({ ...base, firstContacted, notes, metAt, ...(firstMetAt ? { firstMetAt } : {}), seen }, name);
   }
 
   const isNewest = base.count === 0 || t.date >= base.lastContacted;

@@ -488,18 +488,24 @@ function lastTouch(c: Contact): number {
 }
 
 /**
- * When the acquaintance began: the first mail, or the meeting when a note says the user met them before writing
- * to them — or when the one mail before it had them only on a Cc or a group thread, which is not knowing them
- * (met at Thursday's meetup after one Cc last month still wants a "great to meet you"). Met after writing to them
- * personally, or after more mails than that one: the first mail.
+ * When the acquaintance began:
+ * - met first (the first note naming them is not later than the first mail): the meeting;
+ * - met after one mail that had them only on a Cc or a group thread, which is not knowing them: the meeting (met at
+ *   Thursday's meetup after one Cc last month still wants a "great to meet you");
+ * - otherwise the first mail: met after writing to them personally, or after more mails, they are known already.
+ * Always the first meeting, never a later note about them. Contacts stored before `firstMetAt` was kept count as
+ * met first only when their one note is their first touch, as before.
  */
 function followUpStart(c: Contact): { at: number; met: boolean } {
-  const mailed = Date.parse(c.firstContacted);
-  const met = c.metAt ? Date.parse(c.metAt) : Number.NaN;
-  if (Number.isNaN(met)) return { at: mailed, met: false };
+  const first = Date.parse(c.firstContacted); // the first mail or note, whichever came first
+  if (!c.firstMetAt) {
+    const met = c.metAt ? Date.parse(c.metAt) : Number.NaN;
+    return !Number.isNaN(met) && !(met > first) ? { at: met, met: true } : { at: first, met: false };
+  }
+  const met = Date.parse(c.firstMetAt);
+  if (!(met > first)) return { at: met, met: true };
   const onlyInPassing = c.count <= 1 && (c.firstVia === 'cc' || c.firstVia === 'group');
-  if (Number.isNaN(mailed) || met <= mailed || onlyInPassing) return { at: met, met: true };
-  return { at: mailed, met: false };
+  return onlyInPassing ? { at: met, met: true } : { at: first, met: false };
 }
 
 /**

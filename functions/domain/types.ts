@@ -116,8 +116,13 @@ export interface Contact {
   readonly lastSubject?: string;
   /** Mails in threads where they had written first (In-Reply-To present): a two-way signal. */
   readonly replies: number;
-  /** When the user noted meeting them (note to the capture address), ISO. */
+  /** The latest note naming them (a note to the capture address says the user met or spoke with them), ISO. */
   readonly metAt?: string;
+  /**
+   * The first such note, ISO: when the user met them. Follow-ups start there. Full items only: the local index's
+   * projection is fixed, and follow-up candidates are read from the table. Absent on contacts stored before it.
+   */
+  readonly firstMetAt?: string;
   /** Latest notes that name them, newest first, capped. */
   readonly notes: readonly { readonly date: string; readonly text: string }[];
   /** Digest bookkeeping: when last suggested for a check-in, how often ignored, skip-until. */

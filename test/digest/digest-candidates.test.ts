@@ -72,7 +72,7 @@ function world(seed: number, size: number, hot = 0, paused = false): World {
       recentDates,
       lastSubject: `Re: ${pick(TOPICS)}`,
       replies: Math.floor(r() * (count + 1)),
-      ...(met ? { metAt: iso(last) } : metLater ? { metAt: iso(metLater) } : {}),
+      ...(met ? { metAt: iso(last), firstMetAt: iso(last) } : metLater ? { metAt: iso(metLater), firstMetAt: iso(metLater) } : {}),
       notes: r() < 0.05 ? [{ date: iso(last), text: `Note about ${email}` }] : [],
       // Suggested within the six-week rest, or longer ago (rested: back only after the fresh ones).
       ...(r() < 0.15 ? { lastSuggested: iso(now - r() * 90 * DAY), ignoredSuggestions: Math.floor(r() * 4) } : {}),

@@ -10,6 +10,7 @@ import {
   type DigestInput,
   type DigestModel,
 } from '../../functions/domain/digest-select.ts';
+import { applyTouch } from '../../functions/domain/contacts.ts';
 import type { Contact, StoredPromise, User } from '../../functions/domain/types.ts';
 import { testUser } from '../support/users.ts';
 
@@ -288,20 +289,48 @@ describe('follow-ups with new people', () => {
     expect(m.leftOut).toBe('Not listed, to keep this short: 2 more follow-ups.');
   });
 
-  it('follows up someone met after being on one Cc or group mail: the meeting is when they became known', () => {
-    const ccOnce = fresh('cc@x.example', { name: 'Cleo', firstVia: 'cc', count: 1, firstContacted: daysAgo(30), lastContacted: daysAgo(30), metAt: daysAgo(3) });
-    const groupOnce = fresh('g@x.example', { name: 'Gus', firstVia: 'group', count: 1, firstContacted: daysAgo(4), lastContacted: daysAgo(4), metAt: daysAgo(3), lastSubject: 'Offsite' });
-    const items = section(digest({ contacts: [ccOnce, groupOnce] }), 'followup');
-    expect(items.map((i) => [i.text, i.why])).toEqual([
-      ['Follow up with Cleo', 'you met on Fri 27 Nov; nothing sent since'],
-      ['Follow up with Gus', 'you met on Fri 27 Nov; nothing sent since'],
-    ]);
-    // Written to since the meeting: followed up already.
-    const mailedSince = { ...ccOnce, lastContacted: daysAgo(2), count: 2 };
-    expect(emailsIn(digest({ contacts: [mailedSince] }), 'followup')).toEqual([]);
-    // A long correspondence that began with a Cc is an old acquaintance, met or not.
-    const longKnown = contact('k@x.example', { firstVia: 'cc', count: 12, firstContacted: daysAgo(300), lastContacted: daysAgo(3), metAt: daysAgo(3) });
-    expect(emailsIn(digest({ contacts: [longKnown] }), 'followup')).toEqual([]);
+  describe('a meeting after a Cc or a group mail, with contacts as capture builds them', () => {
+    let n = 0;
+    const mail = (c: Contact | undefined, email: string, d: number, via: 'cc' | 'group' | 'personal', name?: string): Contact =>
+      applyTouch(c, { address: { email, ...(name ? { name } : {}) }, messageKey: `m${n++}`, date: daysAgo(d), kind: 'outgoing', subject: 'Offsite', via })!;
+    const note = (c: Contact | undefined, email: string, d: number, name?: string): Contact =>
+      applyTouch(c, { address: { email, ...(name ? { name } : {}) }, messageKey: `n${n++}`, date: daysAgo(d), kind: 'note', noteText: `Met ${name ?? email}` })!;
+    const followups = (...contacts: Contact[]) => section(digest({ contacts }), 'followup').map((i) => [i.text, i.why]);
+
+    it('follows them up from the meeting: on one Cc or group mail is not knowing them', () => {
+      const cleo = note(mail(undefined, 'cc@x.example', 30, 'cc', 'Cleo'), 'cc@x.example', 3);
+      const gus = note(mail(undefined, 'g@x.example', 4, 'group', 'Gus'), 'g@x.example', 3);
+      expect(followups(cleo, gus)).toEqual([
+        ['Follow up with Cleo', 'you met on Fri 27 Nov; nothing sent since'],
+        ['Follow up with Gus', 'you met on Fri 27 Nov; nothing sent since'],
+      ]);
+      // Written to since the meeting: followed up already.
+      expect(followups(mail(cleo, 'cc@x.example', 2, 'personal'))).toEqual([]);
+    });
+
+    it('counts from the first meeting, never from a later note about them', () => {
+      // Met, then on a Cc, then noted again: mail went to them after the meeting.
+      const a = note(mail(note(undefined, 'a@x.example', 8, 'Ann'), 'a@x.example', 6, 'cc'), 'a@x.example', 3);
+      // Met three weeks ago, on a group mail since, noted again: the meeting is long past.
+      const b = note(mail(note(undefined, 'b@x.example', 20, 'Bo'), 'b@x.example', 5, 'group'), 'b@x.example', 3);
+      // One Cc, met ten days ago (followed up last week), noted again this week: not listed twice.
+      const c = note(note(mail(undefined, 'c@x.example', 30, 'cc', 'Cy'), 'c@x.example', 10), 'c@x.example', 3);
+      expect(followups(a, b, c)).toEqual([]);
+      // Only notes, no mail: someone met, not written to.
+      const d = note(note(undefined, 'd@x.example', 4, 'Di'), 'd@x.example', 3);
+      expect(followups(d)).toEqual([['Follow up with Di', 'you met on Thu 26 Nov; nothing sent since']]);
+    });
+
+    it('leaves out a long correspondence that began with a Cc, met or not', () => {
+      let k = mail(undefined, 'k@x.example', 300, 'cc', 'Kai');
+      for (let d = 290; d > 10; d -= 20) k = mail(k, 'k@x.example', d, 'personal');
+      expect(followups(note(k, 'k@x.example', 3))).toEqual([]);
+    });
+
+    it('treats contacts stored before the first meeting was kept as before: met first only when the note came first', () => {
+      const legacy = contact('l@x.example', { firstVia: 'cc', count: 1, firstContacted: daysAgo(30), lastContacted: daysAgo(30), metAt: daysAgo(3) });
+      expect(followups(legacy)).toEqual([]);
+    });
   });
 
   it('does not treat an old acquaintance met again as a new person', () => {
