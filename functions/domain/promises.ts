@@ -44,14 +44,22 @@ export function splitSentences(text: string): string[] {
     if (current.length > 0) units.push(current.join(' '));
     current = [];
   };
+  let blank = false;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '') {
-      flush();
+      blank = true;
       continue;
     }
+    // A blank line ends a unit, unless the text before it stops mid-sentence and this line goes on in lower case:
+    // text exported from HTML, or wrapped by a client that doubles line breaks ("I'll let you know as" / "" /
+    // "soon as I know."), would otherwise cut a promise in two.
+    const previous = current.at(-1) ?? '';
+    const listItem = /^(?:[-*•·]\s|\d{1,2}[.)]\s)/u;
+    if (blank && !(/[\p{L}\d,]$/u.test(previous) && /^\p{Ll}/u.test(line) && !listItem.test(current[0] ?? ''))) flush();
+    blank = false;
     // A list item or a line after a heading colon starts a new unit; wrapped prose lines are joined.
-    if (/^(?:[-*•·]\s|\d{1,2}[.)]\s)/u.test(line) || /:\s*$/u.test(current.at(-1) ?? '')) flush();
+    if (listItem.test(line) || /:\s*$/u.test(current.at(-1) ?? '')) flush();
     current.push(line);
   }
   flush();
