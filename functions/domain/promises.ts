@@ -35,6 +35,9 @@ const ABBREVIATIONS = new Set(
   'mr mrs ms dr st jr sr vs etc e.g i.e a.m p.m no inc co corp ltd jan feb mar apr jun jul aug sep sept oct nov dec approx dept est fig ft mt'.split(' '),
 );
 
+/** A line that opens a list item: "- ", "* ", "• ", "1. ", "2) ". */
+const LIST_ITEM = /^(?:[-*•·]\s|\d{1,2}[.)]\s)/u;
+
 /** Splits own text into sentences: paragraphs and list items first, then sentence punctuation. */
 export function splitSentences(text: string): string[] {
   const out: string[] = [];
@@ -55,11 +58,10 @@ export function splitSentences(text: string): string[] {
     // text exported from HTML, or wrapped by a client that doubles line breaks ("I'll let you know as" / "" /
     // "soon as I know."), would otherwise cut a promise in two.
     const previous = current.at(-1) ?? '';
-    const listItem = /^(?:[-*•·]\s|\d{1,2}[.)]\s)/u;
-    if (blank && !(/[\p{L}\d,]$/u.test(previous) && /^\p{Ll}/u.test(line) && !listItem.test(current[0] ?? ''))) flush();
+    if (blank && !(/[\p{L}\d,]$/u.test(previous) && /^\p{Ll}/u.test(line) && !LIST_ITEM.test(current[0] ?? ''))) flush();
     blank = false;
     // A list item or a line after a heading colon starts a new unit; wrapped prose lines are joined.
-    if (listItem.test(line) || /:\s*$/u.test(current.at(-1) ?? '')) flush();
+    if (LIST_ITEM.test(line) || /:\s*$/u.test(current.at(-1) ?? '')) flush();
     current.push(line);
   }
   flush();
