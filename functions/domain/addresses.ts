@@ -10,7 +10,9 @@ const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2
 /** Lower-cased address if it is a valid addr-spec, otherwise null. */
 export function normalizeAddress(raw: string | undefined | null): string | null {
   if (!raw) return null;
-  const s = raw.trim();
+  // Old Outlook and Exchange quoted a bare address as a display name ('jane@acme.com'); exports and mbox files keep
+  // the quotes where the address belongs. A local part that really starts with an apostrophe is unheard of.
+  const s = raw.trim().replace(/^'+|'+$/g, '').replace(/^"([^"\s]+@[^"\s]+)"$/, '$1');
   if (s.length > 254) return null;
   const at = s.lastIndexOf('@');
   if (at <= 0 || at === s.length - 1) return null;

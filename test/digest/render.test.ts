@@ -153,7 +153,10 @@ describe.skipIf(CHROMIUM.skip)('digest in headless Chromium', () => {
     }
   }
 
-  it.skipIf(!hasFixtures)('the first digest after importing 740 real sent mails fits in about two phone screens at 375px', async () => {
+  // This history now fills the whole budget (7 items: 3 follow-ups, a check-in, 3 promises, and 5 that look done in
+  // one line); it held 3 items while mails to Outlook's quoted addresses ('jane@acme.com') were dropped. The phone
+  // layout keeps such a week to about two and a half screens (it was 3.2 before the layout was made denser).
+  it.skipIf(!hasFixtures)('the first digest after importing 740 real sent mails, a full week, stays within about two and a half phone screens at 375px', async () => {
     const ts = await startTestStore();
     try {
       const now = new Date('2026-11-30T07:00:00Z');
@@ -170,7 +173,8 @@ describe.skipIf(CHROMIUM.skip)('digest in headless Chromium', () => {
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
       await page.screenshot({ path: `${OUT}digest-enron-375.png`, fullPage: true });
       await context.close();
-      expect(height / 812, `${height}px tall`).toBeLessThanOrEqual(2.3);
+      expect(d.model.sections.flatMap((x) => x.items).length, 'a full week').toBe(7);
+      expect(height / 812, `${height}px tall`).toBeLessThanOrEqual(2.6);
     } finally {
       await ts.stop();
     }
