@@ -52,5 +52,25 @@ export function cleanDisplayName(name: string | undefined, email: string): strin
   if (!name) return undefined;
   const n = name.replace(/\s+/g, ' ').replace(/^["'\s]+|["'\s]+$/g, '').trim();
   if (!n || n.toLowerCase() === email || n.includes('@') || n.length > 100) return undefined;
+  return inGreetingOrder(n, email);
+}
+
+/** Words after a comma that end a name rather than start a first name: "Smith, Jr.", "Acme, Inc." */
+const NAME_SUFFIX = /^(?:jr|sr|ii|iii|iv|phd|md|esq|inc|llc|ltd|gmbh|co|corp|plc|sa|ag)\.?$/i;
+const NAME_WORDS = /^\p{L}[\p{L}\p{M}'’.-]*(?: \p{L}[\p{L}\p{M}'’.-]*){0,2}$/u;
+
+/**
+ * A name as the person would be greeted: company directories write "Doe, Jane" (Outlook, Exchange) and sometimes
+ * "Doe Jane" where the address says jane.doe@…; the digest greets and matches notes by the first word.
+ */
+function inGreetingOrder(n: string, email: string): string {
+  const comma = /^([^,]+), ([^,]+)$/u.exec(n);
+  if (comma) {
+    const [last, first] = [comma[1]!, comma[2]!];
+    return NAME_WORDS.test(last) && NAME_WORDS.test(first) && !NAME_SUFFIX.test(first) ? `${first} ${last}` : n;
+  }
+  const two = /^(\p{L}[\p{L}\p{M}'’-]*) (\p{L}[\p{L}\p{M}'’-]*)$/u.exec(n);
+  const local = email.slice(0, email.lastIndexOf('@')).toLowerCase().split(/[._-]/);
+  if (two && local.length === 2 && local[0] === two[2]!.toLowerCase() && local[1] === two[1]!.toLowerCase()) return `${two[2]} ${two[1]}`;
   return n;
 }

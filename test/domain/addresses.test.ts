@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRobotAddress, normalizeAddress } from '../../functions/domain/addresses.ts';
+import { cleanDisplayName, isRobotAddress, normalizeAddress } from '../../functions/domain/addresses.ts';
 
 describe('isRobotAddress', () => {
   it.each(['noreply@shop.com', 'no-reply@github.com', 'bounce+x=y@em1234.acme.com', 'news@mailer.shop.com', 'x@bounces.google.com', 'a@notifications.app.example', 'srs0=abc@fwd.example'])(
@@ -25,5 +25,25 @@ describe('normalizeAddress', () => {
     expect(normalizeAddress("'Im-Urlaub@t-online.de")).toBe('im-urlaub@t-online.de');
     expect(normalizeAddress('"jane@acme.com"')).toBe('jane@acme.com');
     expect(normalizeAddress('"john smith"@acme.com')).toBe('"john smith"@acme.com');
+  });
+});
+
+describe('cleanDisplayName', () => {
+  it('puts a directory name in the order its owner is greeted', () => {
+    expect(cleanDisplayName('Doe, Jane', 'jane@acme.com')).toBe('Jane Doe');
+    expect(cleanDisplayName('Sanchez, Kathryn A', 'ksanchez@houstonisd.org')).toBe('Kathryn A Sanchez');
+    expect(cleanDisplayName("O'Neal, D.", 'x@enron.com')).toBe("D. O'Neal");
+    // Exchange's "Last  First", when the address says first.last (seen in the Enron mail).
+    expect(cleanDisplayName('Knock  John', 'john.knock@elpaso.com')).toBe('John Knock');
+  });
+
+  it('leaves what is not a reversed name alone', () => {
+    expect(cleanDisplayName('Smith, Jr.', 'js@acme.com')).toBe('Smith, Jr.');
+    expect(cleanDisplayName('Acme, Inc.', 'info@acme.com')).toBe('Acme, Inc.');
+    expect(cleanDisplayName('Harris, Ellen (EM)', 'eh@enron.com')).toBe('Harris, Ellen (EM)');
+    expect(cleanDisplayName('Sales, Marketing, Support', 'team@acme.com')).toBe('Sales, Marketing, Support');
+    expect(cleanDisplayName("O'Keefe Kevin", 'kevino2@unocal.com')).toBe("O'Keefe Kevin");
+    expect(cleanDisplayName('Jane Doe', 'jane.doe@acme.com')).toBe('Jane Doe');
+    expect(cleanDisplayName("'jane@acme.com'", 'jane@acme.com')).toBeUndefined();
   });
 });
