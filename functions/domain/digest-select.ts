@@ -482,7 +482,8 @@ export function needsFollowUp(c: Contact, nowMs: number): boolean {
 
 /** The last mail to them, or the user's "done" on a check-in or follow-up about them, whichever is later. */
 function lastTouch(c: Contact): number {
-  const mailed = Date.parse(c.lastContacted);
+  // Never mailed: lastContacted is only the date of a note (whichever capture saw first), not a mail.
+  const mailed = c.count > 0 ? Date.parse(c.lastContacted) : Number.NaN;
   const checked = c.checkedInAt ? Date.parse(c.checkedInAt) : Number.NaN;
   return Number.isNaN(checked) ? mailed : Math.max(mailed, checked);
 }
@@ -493,12 +494,14 @@ function lastTouch(c: Contact): number {
  * - met after one mail that had them only on a Cc or a group thread, which is not knowing them: the meeting (met at
  *   Thursday's meetup after one Cc last month still wants a "great to meet you");
  * - otherwise the first mail: met after writing to them personally, or after more mails, they are known already.
- * Always the first meeting, never a later note about them. Contacts stored before `firstMetAt` was kept count as
- * met first only when their one note is their first touch, as before.
+ * Always the first meeting, never a later note about them. Contacts stored before `firstMetAt` was kept: met when
+ * known only from notes, else met first only when their one note is their first touch (the rule before it).
  */
 function followUpStart(c: Contact): { at: number; met: boolean } {
   const first = Date.parse(c.firstContacted); // the first mail or note, whichever came first
   if (!c.firstMetAt) {
+    // Known only from notes: met when first noted. Otherwise met first only when the one note kept is the first touch.
+    if (c.count === 0 && c.metAt) return { at: first, met: true };
     const met = c.metAt ? Date.parse(c.metAt) : Number.NaN;
     return !Number.isNaN(met) && !(met > first) ? { at: met, met: true } : { at: first, met: false };
   }

@@ -38,15 +38,51 @@ const ABBREVIATIONS = new Set(
 /** A line that opens a list item: "- ", "* ", "• ", "1. ", "2) ". */
 const LIST_ITEM = /^(?:[-*•·]\s|\d{1,2}[.)]\s)/u;
 
+/**
+ * Text exported from HTML, or from a client that doubles line breaks, has a blank line after every line, inside
+ * sentences too ("I'll let you know as" / "" / "soon as I know."). Known by its shape: several blank lines, and no
+ * two non-empty lines in a row anywhere. Other text (an inline reply whose quotes were removed, headings, greetings)
+ * keeps every blank line as a break.
+ */
+function isDoubledText(text: string): boolean {
+  const lines = text.split('\n').map((l) => l.trim());
+  let blanks = 0;
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i] === '') {
+      if (lines[i - 1] !== '') blanks++;
+    } else if (lines[i - 1] !== '') return false;
+  }
+  return blanks >= 3;
+}
+
+/**
+ * In doubled text, a blank line is only a line break when the line before is a wrapped line (long, no final stop)
+ * and this one goes on in lower case; never after a list item, and never past a sentence's length.
+ */
+function continuesAcrossBlank(doubled: boolean, current: readonly string[], line: string, chars: number): boolean {
+  const previous = current.at(-1) ?? '';
+  return (
+    doubled &&
+    previous.length >= 40 &&
+    /[\p{L}\d,]$/u.test(previous) &&
+    /^\p{Ll}/u.test(line) &&
+    !LIST_ITEM.test(current[0] ?? '') &&
+    chars < MAX_SENTENCE_CHARS
+  );
+}
+
 /** Splits own text into sentences: paragraphs and list items first, then sentence punctuation. */
 export function splitSentences(text: string): string[] {
   const out: string[] = [];
   const units: string[] = [];
   let current: string[] = [];
+  let chars = 0;
   const flush = (): void => {
     if (current.length > 0) units.push(current.join(' '));
     current = [];
+    chars = 0;
   };
+  const doubled = isDoubledText(text);
   let blank = false;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
@@ -54,22 +90,20 @@ export function splitSentences(text: string): string[] {
       blank = true;
       continue;
     }
-    // A blank line ends a unit, unless the text before it stops mid-sentence and this line goes on in lower case:
-    // text exported from HTML, or wrapped by a client that doubles line breaks ("I'll let you know as" / "" /
-    // "soon as I know."), would otherwise cut a promise in two.
-    const previous = current.at(-1) ?? '';
-    if (blank && !(/[\p{L}\d,]$/u.test(previous) && /^\p{Ll}/u.test(line) && !LIST_ITEM.test(current[0] ?? ''))) flush();
+    if (blank && !continuesAcrossBlank(doubled, current, line, chars)) flush();
     blank = false;
     // A list item or a line after a heading colon starts a new unit; wrapped prose lines are joined.
     if (LIST_ITEM.test(line) || /:\s*$/u.test(current.at(-1) ?? '')) flush();
     current.push(line);
+    chars += line.length + 1;
   }
   flush();
   for (const unit of units) {
     let start = 0;
     const boundary = /[.!?]+["')\]]*\s+/gu;
     for (let m = boundary.exec(unit); m; m = boundary.exec(unit)) {
-      const before = unit.slice(start, m.index);
+      // The word before the stop, looked for in a short window: a long unit must not be rescanned at every stop.
+      const before = unit.slice(Math.max(start, m.index - 40), m.index);
       const lastWord = (/([\w.]+)$/u.exec(before)?.[1] ?? '').toLowerCase();
       const next = unit.charAt(m.index + m[0].length);
       if (m[0].startsWith('.') && (ABBREVIATIONS.has(lastWord) || /^[a-z]$/iu.test(lastWord))) continue;

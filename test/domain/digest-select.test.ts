@@ -327,9 +327,17 @@ describe('follow-ups with new people', () => {
       expect(followups(note(k, 'k@x.example', 3))).toEqual([]);
     });
 
-    it('treats contacts stored before the first meeting was kept as before: met first only when the note came first', () => {
+    it('follows up someone known only from notes, however the notes arrived', () => {
+      // Imported newest first: the contact is made by the later note.
+      const e = note(note(undefined, 'e@x.example', 3, 'Eva'), 'e@x.example', 4);
+      expect(followups(e)).toEqual([['Follow up with Eva', 'you met on Thu 26 Nov; nothing sent since']]);
+    });
+
+    it('reads contacts stored before the first meeting was kept by the rule of that time, notes-only ones as met', () => {
       const legacy = contact('l@x.example', { firstVia: 'cc', count: 1, firstContacted: daysAgo(30), lastContacted: daysAgo(30), metAt: daysAgo(3) });
       expect(followups(legacy)).toEqual([]);
+      const notesOnly = contact('n@x.example', { name: 'Nia', count: 0, firstContacted: daysAgo(4), lastContacted: daysAgo(4), metAt: daysAgo(3), recentDates: [] });
+      expect(followups(notesOnly)).toEqual([['Follow up with Nia', 'you met on Thu 26 Nov; nothing sent since']]);
     });
   });
 

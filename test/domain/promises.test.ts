@@ -137,17 +137,38 @@ describe('"not a promise" feedback', () => {
 });
 
 describe('sentence splitting', () => {
-  it('keeps a sentence whole across a doubled line break inside it, and paragraphs apart', () => {
-    // Text exported from HTML (here a real Enron mail) doubles every line break, in the middle of sentences too.
-    expect(splitSentences("Once we talk to \n\nthe right person, we will know.  I'll let you know as \n\nsoon as I know...\n\nSusan")).toEqual([
-      'Once we talk to the right person, we will know.',
+  it('keeps a sentence whole across a doubled line break inside it, in text that doubles every break', () => {
+    // Text exported from HTML (a real Enron mail) has a blank line after every line, in the middle of sentences too.
+    const doubled = [
+      'Stevens,',
+      'Joe put a call into Destin today, but our contact was out.  Once we talk to ',
+      'the right person and find out exactly what needs to be done, I think we would ',
+      "be very interested in having Rebel draft the letter.  I'll let you know as ",
+      'soon as I know...',
+      'Susan',
+    ].join('\n\n');
+    expect(splitSentences(doubled)).toEqual([
+      'Stevens,',
+      'Joe put a call into Destin today, but our contact was out.',
+      'Once we talk to the right person and find out exactly what needs to be done, I think we would be very interested in having Rebel draft the letter.',
       "I'll let you know as soon as I know...",
       'Susan',
     ]);
-    // A paragraph that ends a sentence, a capitalised next line, or a list item: the break stays a break.
-    expect(splitSentences('Thanks for the file.\n\nwe should talk')).toEqual(['Thanks for the file.', 'we should talk']);
-    expect(splitSentences('Agenda for Monday\n\nThe budget')).toEqual(['Agenda for Monday', 'The budget']);
-    expect(splitSentences('- the budget\n\nthen the hiring plan')).toEqual(['- the budget', 'then the hiring plan']);
+  });
+
+  it('keeps a blank line a break everywhere else: inline replies, headings, greetings, lists', () => {
+    // An inline reply whose quoted questions were taken out: each answer stands alone (its own due date, its own person).
+    expect(splitSentences("Sure, I'll send it over\n\nnext tuesday works for me\n\ntom does")).toEqual(["Sure, I'll send it over", 'next tuesday works for me', 'tom does']);
+    expect(splitSentences('Next steps\n\nwe will circulate the draft\n\nthanks\n\nbob')).toEqual(['Next steps', 'we will circulate the draft', 'thanks', 'bob']);
+    expect(splitSentences("hey tom,\n\ni'll send them over tonight\n\ncheers\n\nann")).toEqual(['hey tom,', "i'll send them over tonight", 'cheers', 'ann']);
+    expect(splitSentences('a) budget\n\nb) hiring\n\nwe walk the dogs\n\ni\'ll do dishes')).toEqual(['a) budget', 'b) hiring', 'we walk the dogs', "i'll do dishes"]);
+  });
+
+  it('reads a very long unit in linear time and gives no sentence past its length', () => {
+    const long = `${'a'.repeat(50)}. b\n\n`.repeat(4_000);
+    const sentences = splitSentences(long);
+    expect(sentences.length).toBeGreaterThan(0);
+    expect(Math.max(...sentences.map((x) => x.length))).toBeLessThan(2_000);
   });
 
   it('joins wrapped lines, splits sentences and list items, respects abbreviations', () => {
