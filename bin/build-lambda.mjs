@@ -98,15 +98,10 @@ export const oneCopyOfDualPackages = {
 export async function buildLambda({ entry, outdir, copy = [] }) {
   const { build } = await import('esbuild');
   mkdirSync(outdir, { recursive: true });
-  const result = await build({
+  /** What the bundle and the deferred packages' files share. */
+  const common = {
     absWorkingDir: ROOT,
-    entryPoints: { index: resolve(ROOT, entry) },
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunk-[hash]',
     bundle: true,
-    splitting: true,
-    format: 'esm',
     platform: 'node',
     target: 'node22',
     // ES module builds of dependencies: the AWS SDK tree-shaken to the commands used.
@@ -118,29 +113,25 @@ export async function buildLambda({ entry, outdir, copy = [] }) {
     // the whole map at every cold start (about 30 ms for capture). docs/deploy.md says how to read a stack.
     sourcemap: true,
     sourcesContent: false,
-    // The AWS SDK is bundled too: the versions the tests ran against, not whatever the runtime ships this month.
+    logLevel: 'error',
+  };
+  const result = await build({
+    ...common,
+    entryPoints: { index: resolve(ROOT, entry) },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
+    splitting: true,
+    format: 'esm',
+    // Everything is bundled, the AWS SDK too (the versions the tests ran against, not whatever the runtime ships this
+    // month); only email-providers' lists stay a package beside the bundle.
     external: ['email-providers'],
     banner: { js: ESM_REQUIRE_BANNER },
     plugins: [iconvTablesBeside, deferredPackages, oneCopyOfDualPackages],
     metafile: true,
-    logLevel: 'error',
   });
   for (const name of Object.keys(DEFERRED).filter((n) => result.metafile.inputs[`deferred:${n}`])) {
-    await build({
-      absWorkingDir: ROOT,
-      entryPoints: [name],
-      outfile: join(outdir, deferredFile(name)),
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      minify: true,
-      charset: 'utf8',
-      sourcemap: true,
-      sourcesContent: false,
-      logLevel: 'error',
-    });
+    await build({ ...common, entryPoints: [name], outfile: join(outdir, deferredFile(name)), format: 'cjs' });
   }
   const inputs = Object.keys(result.metafile.inputs);
   if (inputs.some((f) => f.includes('node_modules/iconv-lite/'))) {
