@@ -518,15 +518,18 @@ function followUpStart(c: Contact): { at: number; met: boolean } {
  */
 function selectFollowups(contacts: readonly Contact[], ctx: Ctx): Draft[] {
   const { nowMs } = ctx;
-  const due = contacts.filter((c) => needsFollowUp(c, nowMs)).sort((a, b) => followUpStart(a).at - followUpStart(b).at || a.email.localeCompare(b.email));
-  const met = due.filter((c) => followUpStart(c).met);
-  const personal = due.filter((c) => !followUpStart(c).met && c.firstVia !== 'group');
+  const due = contacts
+    .filter((c) => needsFollowUp(c, nowMs))
+    .map((c) => ({ c, start: followUpStart(c) }))
+    .sort((a, b) => a.start.at - b.start.at || a.c.email.localeCompare(b.c.email));
+  const met = due.filter((d) => d.start.met).map((d) => d.c);
+  const personal = due.filter((d) => !d.start.met && d.c.firstVia !== 'group').map((d) => d.c);
   const threads = new Map<string, Contact[]>();
-  for (const c of due.filter((x) => !followUpStart(x).met && x.firstVia === 'group')) {
+  for (const { c, start } of due.filter((d) => !d.start.met && d.c.firstVia === 'group')) {
     // A thread is its subject on its day; mails without a subject are told apart by the instant they were sent
     // (every recipient of one mail shares it), so two unrelated mails of a day never become one item.
     const subject = cleanSubject(c.lastSubject ?? '').toLowerCase();
-    const key = subject ? `${subject}|${isoDayIn(followUpStart(c).at, ctx.input.user.tz)}` : `|${c.firstContacted}`;
+    const key = subject ? `${subject}|${isoDayIn(start.at, ctx.input.user.tz)}` : `|${c.firstContacted}`;
     threads.set(key, [...(threads.get(key) ?? []), c]);
   }
   return [...met.map((c) => personFollowup(c, true, ctx)), ...personal.map((c) => personFollowup(c, false, ctx)), ...[...threads.values()].map((g) => threadFollowup(g, ctx))];
